@@ -1,0 +1,59 @@
+// `npm start`: builds the extension into dist/, starts the signaling service on 127.0.0.1 and,
+// when coturn is installed, a local coturn with a fresh secret shared with signaling.
+// Ctrl-C stops everything it started.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { hasCoturn, renderCoturnConfig, startCoturn } from './coturn.mjs';
+
+const children = [];
+const stopAll = (code = 0) => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  process.exitCode = code;
+};
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+if (process.env.PEERBEAM_SKIP_BUILD !== '1') {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+const host = process.env.HOST ?? '127.0.0.1';
+const env = { ...process.env, HOST: host, PORT: process.env.PORT ?? '8787' };
+
+if (hasCoturn() && process.env.PEERBEAM_NO_COTURN !== '1') {
+  const secret = randomBytes(24).toString('base64url');
+  const turnPort = Number(process.env.TURN_PORT ?? 3478);
+  const config = renderCoturnConfig({
+    dir: resolve('.tmp/coturn'),
+    secret,
+    listeningIps: ['127.0.0.1'],
+    relayIp: '127.0.0.1',
+    port: turnPort,
+    allowLoopbackPeers: true,
+  });
+  const coturn = startCoturn(config);
+  children.push(coturn);
+  coturn.on('exit', (code) => {
+    if (code) console.error(`coturn exited with ${code}; see .tmp/coturn/turnserver.log`);
+  });
+  env.TURN_SECRET = secret;
+  env.TURN_URLS = `turn:127.0.0.1:${turnPort}?transport=udp,turn:127.0.0.1:${turnPort}?transport=tcp`;
+  env.ICE_SERVERS ??= JSON.stringify([{ urls: [`stun:127.0.0.1:${turnPort}`] }]);
+  console.log(`coturn: STUN/TURN on 127.0.0.1:${turnPort} (config .tmp/coturn/turnserver.conf)`);
+} else {
+  console.log('coturn: not installed (apt-get install coturn); sessions use direct paths only');
+}
+
+const signaling = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+  env,
+  stdio: 'inherit',
+});
+children.push(signaling);
+signaling.on('exit', (code) => stopAll(code ?? 0));
+
+console.log(`
+Load the extension: chrome://extensions → Developer mode → Load unpacked → ${resolve('dist')}
+The extension connects to ws://${host}:${env.PORT}/ws by default (Settings in the popup).
+Press Ctrl-C to stop.`);

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { toHex } from './bytes.js';
+import { createHandshake } from './pake.js';
+import { derivePairingSecret, pairedMailboxId } from './pairing.js';
+import { MAILBOX_ID_PATTERN } from './protocol.js';
+
+function handshakeKeys() {
+  const options = { password: 'apple-river', context: '7', version: 1 };
+  const a = createHandshake({ ...options, role: 'A' });
+  const b = createHandshake({ ...options, role: 'B' });
+  const fromA = a.receiveShare(b.share).confirmation;
+  const fromB = b.receiveShare(a.share).confirmation;
+  return [a.receiveConfirmation(fromB), b.receiveConfirmation(fromA)] as const;
+}
+
+describe('paired devices derive the same secret and meeting place', () => {
+  it('agrees on the pairing secret and a mailbox id the server accepts', () => {
+    const [a, b] = handshakeKeys();
+    const secretA = derivePairingSecret(a.sessionKey);
+    expect(secretA).toHaveLength(32);
+    expect(secretA).toEqual(derivePairingSecret(b.sessionKey));
+    const mailbox = pairedMailboxId(secretA);
+    expect(mailbox).toMatch(MAILBOX_ID_PATTERN);
+    expect(mailbox).toBe(pairedMailboxId(derivePairingSecret(b.sessionKey)));
+  });
+
+  it('keeps the secret apart from the session key and out of the mailbox id', () => {
+    const [a] = handshakeKeys();
+    const secret = derivePairingSecret(a.sessionKey);
+    expect(secret).not.toEqual(a.sessionKey);
+    expect(pairedMailboxId(secret)).not.toBe(toHex(secret));
+  });
+
+  it('gives different pairings different secrets and mailboxes', () => {
+    const [first] = handshakeKeys();
+    const [second] = handshakeKeys();
+    const one = derivePairingSecret(first.sessionKey);
+    const two = derivePairingSecret(second.sessionKey);
+    expect(one).not.toEqual(two);
+    expect(pairedMailboxId(one)).not.toBe(pairedMailboxId(two));
+  });
+
+  it('refuses keys of the wrong size', () => {
+    expect(() => derivePairingSecret(new Uint8Array(16))).toThrow(/32-byte/);
+    expect(() => pairedMailboxId(new Uint8Array(33))).toThrow(/32-byte/);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Derivations for devices that remember each other ("remember this device"). Both sides
+ * compute the same values from the handshake's session key, so nothing extra is exchanged.
+ */
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex, utf8 } from './bytes.js';
+import { PairingError } from './pairing-error.js';
+
+const KEY_BYTES = 32;
+
+/** The long-term secret to store for a remembered peer (32 bytes). */
+export function derivePairingSecret(sessionKey: Uint8Array): Uint8Array {
+  return derive(sessionKey, 'peerbeam pairing secret');
+}
+
+/**
+ * Where two paired devices meet without a code: 64 hex characters (MAILBOX_ID_PATTERN).
+ * One-way, so the server, which sees the id, learns nothing about the secret.
+ */
+export function pairedMailboxId(pairingSecret: Uint8Array): string {
+  return toHex(derive(pairingSecret, 'peerbeam paired mailbox'));
+}
+
+function derive(key: Uint8Array, label: string): Uint8Array {
+  if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
+    throw new PairingError('INVALID_INPUT', `expected a ${KEY_BYTES}-byte key`);
+  }
+  return hkdf(sha256, key, undefined, utf8(label), KEY_BYTES);
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { decodePeerSignal } from './peer-signal.js';
+
+describe('peer signals are checked before use', () => {
+  it('accepts an offer, a candidate and bye', () => {
+    expect(
+      decodePeerSignal({ t: 'description', description: { type: 'offer', sdp: 'v=0' } }),
+    ).toBeDefined();
+    expect(
+      decodePeerSignal({
+        t: 'candidate',
+        candidate: {
+          candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+          sdpMid: '0',
+          sdpMLineIndex: 0,
+        },
+      }),
+    ).toBeDefined();
+    expect(decodePeerSignal({ t: 'bye' })).toEqual({ t: 'bye' });
+  });
+
+  it.each([
+    ['unknown kind', { t: 'exec', cmd: 'rm' }],
+    [
+      'rollback is not a negotiation step we use',
+      { t: 'description', description: { type: 'rollback', sdp: 'x' } },
+    ],
+    ['empty sdp', { t: 'description', description: { type: 'answer', sdp: '' } }],
+    [
+      'oversized sdp',
+      { t: 'description', description: { type: 'offer', sdp: 'x'.repeat(40_000) } },
+    ],
+    ['extra fields', { t: 'bye', extra: 1 }],
+    ['not an object', 'bye'],
+  ])('rejects %s', (_name, value) => {
+    expect(decodePeerSignal(value)).toBeUndefined();
+  });
+});

@@ -1,0 +1,76 @@
+import browser from 'webextension-polyfill';
+import { PeerbeamError, isErrorCode } from '../core/errors.js';
+import type { Handlers, MethodName, Params, Result, Target } from './protocol-map.js';
+import { route, replyFromError, type Envelope, type Reply } from './routing.js';
+
+const NO_RECEIVER = /Receiving end does not exist|Could not establish connection/;
+const RETRY_DELAYS_MS = [50, 100, 200, 400, 800];
+
+/**
+ * Calls `method` on the context `target`. A context that is not listening yet (an offscreen
+ * document still loading) is retried a few times before the call fails.
+ */
+export async function call<T extends Target, M extends MethodName<T>>(
+  target: T,
+  method: M,
+  ...params: Params<T, M>
+): Promise<Result<T, M>> {
+  const envelope: Envelope = { peerbeam: 1, target, method, params };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const reply: Reply | undefined = await browser.runtime.sendMessage(envelope);
+      if (!reply) throw new PeerbeamError('INTERNAL', `no answer from ${target}.${method}`);
+      if (!reply.ok) {
+        const code = isErrorCode(reply.error.code) ? reply.error.code : 'INTERNAL';
+        throw new PeerbeamError(code, reply.error.message);
+      }
+      return reply.value as Result<T, M>;
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !(error instanceof Error) || !NO_RECEIVER.test(error.message)) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Fire-and-forget event to a context that may not be open (the popup): no retry, no error. */
+export function notify<T extends Target, M extends MethodName<T>>(
+  target: T,
+  method: M,
+  ...params: Params<T, M>
+): void {
+  const envelope: Envelope = { peerbeam: 1, target, method, params };
+  browser.runtime.sendMessage(envelope).catch(() => {
+    // Nobody listening (popup closed): the next popup asks for the current state itself.
+  });
+}
+
+/**
+ * Registers this context's methods. Call once, at top level, so the listener exists before
+ * the first message that woke the context is dispatched.
+ */
+export function registerMethods<T extends Target>(self: T, handlers: Handlers<T>): void {
+  const names = new Set(Object.keys(handlers));
+  browser.runtime.onMessage.addListener((message: unknown): Promise<Reply> | undefined => {
+    const decision = route(message, self, names);
+    if (decision === 'ignore') return undefined;
+    const envelope = message as Envelope;
+    if (decision === 'reject') {
+      return Promise.resolve(
+        replyFromError(
+          new PeerbeamError('BAD_REQUEST', `${self} has no method ${envelope.method}`),
+        ),
+      );
+    }
+    const handler = handlers[envelope.method as MethodName<T>] as (...args: unknown[]) => unknown;
+    return (async (): Promise<Reply> => {
+      try {
+        return { ok: true, value: (await handler(...envelope.params)) ?? null };
+      } catch (error) {
+        return replyFromError(error);
+      }
+    })();
+  });
+}

@@ -1,0 +1,45 @@
+import type { ErrorData } from '../core/errors.js';
+
+/** What the popup shows of a pairing session; sent from the offscreen document. */
+export type SessionRole = 'send' | 'receive';
+
+/** The steps of a session, in order; `closed` and `failed` are final. */
+export type SessionStep =
+  | 'connecting'
+  | 'waiting-for-peer'
+  | 'handshaking'
+  | 'connecting-peer'
+  | 'open'
+  | 'closed'
+  | 'failed';
+
+export interface ChatLine {
+  from: 'me' | 'peer';
+  text: string;
+  at: number;
+}
+
+export interface SessionView {
+  id: string;
+  /** Grows with every change, so a late answer never overwrites a newer event. */
+  revision: number;
+  role: SessionRole;
+  step: SessionStep;
+  /** The full code to read aloud (sender side, once allocated). */
+  code?: string;
+  /** Words both sides can compare to be sure they reached each other. */
+  verifier?: string;
+  path?: 'direct' | 'relay';
+  error?: ErrorData;
+  messages: ChatLine[];
+}
+
+export interface Settings {
+  signalingUrl: string;
+}
+
+/** The view to show: a newer revision of the same session wins; another session replaces. */
+export function newerView(current: SessionView | null, incoming: SessionView): SessionView {
+  if (current && current.id === incoming.id && current.revision > incoming.revision) return current;
+  return incoming;
+}
