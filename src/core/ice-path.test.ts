@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { icePathFromStats } from './ice-path.js';
+import { selectedPairFromStats } from './ice-path.js';
 
 function stats(localType: string, remoteType: string) {
   return [
@@ -20,10 +20,10 @@ describe('the path shown to the user comes from the selected candidate pair', ()
     ['relay', 'srflx', 'relay'],
     ['prflx', 'relay', 'relay'],
   ])('%s → %s is %s', (local, remote, expected) => {
-    expect(icePathFromStats(stats(local, remote))).toBe(expected);
+    expect(selectedPairFromStats(stats(local, remote))).toEqual({ path: expected, local, remote });
   });
 
   it('is unknown before a pair is selected', () => {
-    expect(icePathFromStats([{ id: 'T1', type: 'transport' }])).toBeUndefined();
+    expect(selectedPairFromStats([{ id: 'T1', type: 'transport' }])).toBeUndefined();
   });
 });

@@ -4,13 +4,20 @@
  */
 export type IcePath = 'direct' | 'relay';
 
+/** The selected pair: the path, and each candidate's type (host, srflx, prflx, relay). */
+export interface SelectedPair {
+  path: IcePath;
+  local: string;
+  remote: string;
+}
+
 interface StatsEntry {
   id: string;
   type: string;
   [key: string]: unknown;
 }
 
-export function icePathFromStats(reports: Iterable<StatsEntry>): IcePath | undefined {
+export function selectedPairFromStats(reports: Iterable<StatsEntry>): SelectedPair | undefined {
   const byId = new Map<string, StatsEntry>();
   for (const report of reports) byId.set(report.id, report);
   let pair: StatsEntry | undefined;
@@ -24,5 +31,8 @@ export function icePathFromStats(reports: Iterable<StatsEntry>): IcePath | undef
   const local = byId.get(String(pair.localCandidateId));
   const remote = byId.get(String(pair.remoteCandidateId));
   if (!local || !remote) return undefined;
-  return local.candidateType === 'relay' || remote.candidateType === 'relay' ? 'relay' : 'direct';
+  const localType = String(local.candidateType);
+  const remoteType = String(remote.candidateType);
+  const path = localType === 'relay' || remoteType === 'relay' ? 'relay' : 'direct';
+  return { path, local: localType, remote: remoteType };
 }

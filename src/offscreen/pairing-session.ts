@@ -165,7 +165,11 @@ export class PairingSession {
         this.teardown();
       }
     });
-    this.view.path = await link.path();
+    const pair = await link.selectedPair();
+    if (pair) {
+      this.view.path = pair.path;
+      this.view.candidates = `${pair.local} → ${pair.remote}`;
+    }
     this.setStep('open');
   }
 

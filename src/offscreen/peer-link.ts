@@ -4,7 +4,7 @@
  * Teardown is tied to an AbortSignal and safe to repeat.
  */
 import { PeerbeamError } from '../core/errors.js';
-import { icePathFromStats, type IcePath } from '../core/ice-path.js';
+import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
 import type { PeerSignal } from '../core/peer-signal.js';
 
 const OPEN_TIMEOUT_MS = 20_000;
@@ -124,8 +124,8 @@ export class PeerLink {
     }
   }
 
-  async path(): Promise<IcePath | undefined> {
+  async selectedPair(): Promise<SelectedPair | undefined> {
     const report = await this.pc.getStats();
-    return icePathFromStats(report.values() as Iterable<{ id: string; type: string }>);
+    return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
   }
 }

@@ -33,7 +33,13 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           <p class="status">{t('codeHint')}</p>
         </>
       )}
-      <p class="status" id="status" role="status">
+      <p
+        class="status"
+        id="status"
+        role="status"
+        title={view.candidates}
+        data-candidates={view.candidates}
+      >
         {stepText(view.step)}
         {view.step === 'open' &&
           view.path &&

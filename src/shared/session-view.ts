@@ -30,6 +30,8 @@ export interface SessionView {
   /** Words both sides can compare to be sure they reached each other. */
   verifier?: string;
   path?: 'direct' | 'relay';
+  /** The selected candidate pair's types, e.g. 'srflx → relay' (shown as a tooltip). */
+  candidates?: string;
   error?: ErrorData;
   messages: ChatLine[];
 }

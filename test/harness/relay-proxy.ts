@@ -41,7 +41,9 @@ export async function startRelayProxy(
       data: Buffer | ArrayBuffer | Buffer[],
       target: WebSocket,
     ) => {
-      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
+      const text = (
+        Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Uint8Array)
+      ).toString();
       const frame = { connection, direction, text };
       frames.push(frame);
       const out = rewrite(frame);
