@@ -120,7 +120,10 @@ function relayKind(frame: RecordedFrame): number {
   return body.kind;
 }
 
-/** A rewrite that flips one bit in the first sealed frame (the offer, with its fingerprint). */
+/**
+ * A rewrite that flips one bit in the first sealed frame big enough to be an SDP offer (the
+ * identity frames before it are small): the one that carries the DTLS fingerprint.
+ */
 function tamperFirstSealedFrame(): { rewrite(frame: RecordedFrame): string; altered(): number } {
   let altered = 0;
   return {
@@ -130,7 +133,7 @@ function tamperFirstSealedFrame(): { rewrite(frame: RecordedFrame): string; alte
       const decoded = decodeClientFrame(frame.text);
       if (!decoded.ok || decoded.frame.type !== 'relay') return frame.text;
       const body = decodeRelayBody(decoded.frame.body);
-      if (!body.ok || body.kind !== RelayKind.Sealed) return frame.text;
+      if (!body.ok || body.kind !== RelayKind.Sealed || body.bytes.length < 400) return frame.text;
       altered++;
       const bytes = body.bytes.slice();
       bytes[bytes.length - 40]! ^= 0x01;

@@ -3,37 +3,45 @@
  * ~30 s idle). Listeners are registered at top level so a message that wakes the worker finds
  * them in place.
  */
+import browser from 'webextension-polyfill';
 import { call, registerMethods } from '../shared/messaging.js';
+import type { MethodName, Params } from '../shared/protocol-map.js';
 import { loadSettings, saveSettings } from '../shared/settings.js';
 import { ensureOffscreenDocument } from './offscreen-document.js';
 
-async function offscreen(): Promise<void> {
-  await ensureOffscreenDocument();
+/** Forwards a popup request to the offscreen document, creating it first if needed. */
+function forward<M extends MethodName<'offscreen'>>(method: M) {
+  return async (...params: Params<'offscreen', M>) => {
+    await ensureOffscreenDocument();
+    return call('offscreen', method, ...params);
+  };
 }
 
 registerMethods('background', {
   async startSend() {
-    const { signalingUrl } = await loadSettings();
-    await offscreen();
-    return call('offscreen', 'startSend', { signalingUrl });
+    const settings = await loadSettings();
+    return forward('startSend')({ settings });
   },
   async startReceive({ code }) {
-    const { signalingUrl } = await loadSettings();
-    await offscreen();
-    return call('offscreen', 'startReceive', { code, signalingUrl });
+    const settings = await loadSettings();
+    return forward('startReceive')({ code, settings });
   },
-  async getSession() {
-    await offscreen();
-    return call('offscreen', 'getSession');
-  },
-  async sendText(params) {
-    await offscreen();
-    return call('offscreen', 'sendText', params);
-  },
-  async closeSession() {
-    await offscreen();
-    return call('offscreen', 'closeSession');
-  },
+  getSession: forward('getSession'),
+  sendText: forward('sendText'),
+  closeSession: forward('closeSession'),
+  rememberPeer: forward('rememberPeer'),
+  listDevices: forward('listDevices'),
+  connectDevice: forward('connectDevice'),
+  unpairDevice: forward('unpairDevice'),
   getSettings: loadSettings,
-  setSettings: saveSettings,
+  async setSettings(patch) {
+    const settings = await saveSettings(patch);
+    await forward('configure')({ settings });
+    return settings;
+  },
 });
+
+// Links to paired devices live in the offscreen document: start it with the browser, so this
+// device can be reached (and receive links) without opening the popup first.
+browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
+browser.runtime.onInstalled.addListener(() => void ensureOffscreenDocument());

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from './bytes.js';
 import { createHandshake } from './pake.js';
-import { derivePairingSecret, pairedMailboxId } from './pairing.js';
+import {
+  derivePairingSecret,
+  deviceAuthChallenge,
+  pairedMailboxId,
+  pairedRole,
+} from './pairing.js';
 import { MAILBOX_ID_PATTERN } from './protocol.js';
 
 function handshakeKeys() {
@@ -43,5 +48,25 @@ describe('paired devices derive the same secret and meeting place', () => {
   it('refuses keys of the wrong size', () => {
     expect(() => derivePairingSecret(new Uint8Array(16))).toThrow(/32-byte/);
     expect(() => pairedMailboxId(new Uint8Array(33))).toThrow(/32-byte/);
+  });
+});
+
+describe('paired devices authenticate with their long-term keys', () => {
+  it('signs a challenge bound to the session and to the signer role', () => {
+    const [a, b] = handshakeKeys();
+    expect(deviceAuthChallenge(a.sessionKey, 'A')).toEqual(deviceAuthChallenge(b.sessionKey, 'A'));
+    expect(deviceAuthChallenge(a.sessionKey, 'A')).not.toEqual(
+      deviceAuthChallenge(a.sessionKey, 'B'),
+    );
+    const [other] = handshakeKeys();
+    expect(deviceAuthChallenge(other.sessionKey, 'A')).not.toEqual(
+      deviceAuthChallenge(a.sessionKey, 'A'),
+    );
+  });
+
+  it('both devices agree which of them is side A', () => {
+    expect(pairedRole('key-1', 'key-2')).toBe('A');
+    expect(pairedRole('key-2', 'key-1')).toBe('B');
+    expect(() => pairedRole('same', 'same')).toThrow(/itself/);
   });
 });

@@ -22,6 +22,26 @@ export function pairedMailboxId(pairingSecret: Uint8Array): string {
   return toHex(derive(pairingSecret, 'peerbeam paired mailbox'));
 }
 
+/**
+ * What each paired device signs with its long-term key to prove it is the device that was
+ * remembered: bound to this session's key and to the signer's role, so a signature can be
+ * neither replayed into another session nor reflected back.
+ */
+export function deviceAuthChallenge(sessionKey: Uint8Array, signerRole: 'A' | 'B'): Uint8Array {
+  return derive(sessionKey, `peerbeam device auth ${signerRole}`);
+}
+
+/**
+ * Which side of a paired mailbox is A: the device whose public key sorts first. Both compute
+ * the same answer, and roles must differ for the PAKE and the sealed channel.
+ */
+export function pairedRole(ownPublicKey: string, peerPublicKey: string): 'A' | 'B' {
+  if (ownPublicKey === peerPublicKey) {
+    throw new PairingError('INVALID_INPUT', 'a device cannot be paired with itself');
+  }
+  return ownPublicKey < peerPublicKey ? 'A' : 'B';
+}
+
 function derive(key: Uint8Array, label: string): Uint8Array {
   if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
     throw new PairingError('INVALID_INPUT', `expected a ${KEY_BYTES}-byte key`);

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 
 const MAX_SDP_CHARS = 32_000;
+export const MAX_DEVICE_NAME_CHARS = 60;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export const PeerSignal = z.discriminatedUnion('t', [
   z.strictObject({
@@ -25,6 +27,21 @@ export const PeerSignal = z.discriminatedUnion('t', [
     }),
   }),
   z.strictObject({ t: z.literal('bye') }),
+  /** Sent first by both sides after the PAKE: who I am, for "remember this device". */
+  z.strictObject({
+    t: z.literal('identity'),
+    name: z.string().min(1).max(MAX_DEVICE_NAME_CHARS),
+    publicKey: z.string().min(1).max(400).regex(BASE64URL),
+  }),
+  /** Paired devices: my signature over deviceAuthChallenge(sessionKey, my role). */
+  z.strictObject({
+    t: z.literal('device-auth'),
+    signature: z.string().min(1).max(200).regex(BASE64URL),
+  }),
+  /** Paired devices: open a peer-to-peer session now. */
+  z.strictObject({ t: z.literal('connect') }),
+  /** Paired devices: this side forgot the pairing; forget it too. */
+  z.strictObject({ t: z.literal('unpair') }),
   /** Tells the peer why this side gave up (e.g. it received a frame that failed to open). */
   z.strictObject({ t: z.literal('abort'), code: z.enum(['TAMPERED', 'CONNECTION_FAILED']) }),
 ]);

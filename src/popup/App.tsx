@@ -2,27 +2,35 @@ import { useEffect, useState } from 'preact/hooks';
 import { toErrorData } from '../core/errors.js';
 import { call, registerMethods } from '../shared/messaging.js';
 import { describeError, t } from '../shared/i18n.js';
-import { newerView, type SessionView } from '../shared/session-view.js';
+import { newerView, type DeviceView, type SessionView } from '../shared/session-view.js';
+import { Devices } from './Devices.js';
 import { Home } from './Home.js';
 import { Session } from './Session.js';
 import { SettingsForm } from './SettingsForm.js';
 
 let showSession: ((view: SessionView) => void) | undefined;
+let showDevices: ((devices: DeviceView[]) => void) | undefined;
+const dismissed = new Set<string>();
 
-// Registered at module load: the offscreen document streams every change of the session.
+// Registered at module load: the offscreen document streams every change.
 registerMethods('popup', {
   sessionChanged: (view) => showSession?.(view),
+  devicesChanged: (devices) => showDevices?.(devices),
 });
 
 export function App() {
   const [session, setSession] = useState<SessionView | null>(null);
+  const [devices, setDevices] = useState<DeviceView[]>([]);
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
-    showSession = (view) =>
+    showSession = (view) => {
+      // Late events of a session the person already dismissed must not bring it back.
+      if (dismissed.has(view.id)) return;
       setSession((current) =>
         !current || current.id === view.id ? newerView(current, view) : current,
       );
+    };
     // Re-attach: the popup closes whenever it loses focus, the session lives on offscreen.
     call('background', 'getSession')
       .then((view) => {
@@ -31,8 +39,13 @@ export function App() {
         setSession((current) => current ?? live);
       })
       .catch((e: unknown) => setError(describeError(toErrorData(e))));
+    showDevices = setDevices;
+    call('background', 'listDevices')
+      .then(setDevices)
+      .catch((e: unknown) => setError(describeError(toErrorData(e))));
     return () => {
       showSession = undefined;
+      showDevices = undefined;
     };
   }, []);
 
@@ -47,12 +60,29 @@ export function App() {
     <>
       <h1>{t('extName')}</h1>
       {session ? (
-        <Session view={session} onDone={() => setSession(null)} />
-      ) : (
-        <Home
-          onSend={() => run(() => call('background', 'startSend'))}
-          onReceive={(code) => run(() => call('background', 'startReceive', { code }))}
+        <Session
+          view={session}
+          onDone={() => {
+            dismissed.add(session.id);
+            setSession(null);
+          }}
         />
+      ) : (
+        <>
+          <Home
+            onSend={() => run(() => call('background', 'startSend'))}
+            onReceive={(code) => run(() => call('background', 'startReceive', { code }))}
+          />
+          <Devices
+            devices={devices}
+            onConnect={(id) => run(() => call('background', 'connectDevice', { id }))}
+            onUnpair={(id) => {
+              call('background', 'unpairDevice', { id }).catch((e: unknown) =>
+                setError(describeError(toErrorData(e))),
+              );
+            }}
+          />
+        </>
       )}
       {error && (
         <p class="error" role="alert">

@@ -40,7 +40,9 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
         title={view.candidates}
         data-candidates={view.candidates}
       >
-        {stepText(view.step)}
+        {view.step === 'open' && view.peerName
+          ? t('connectedTo', view.peerName)
+          : stepText(view.step)}
         {view.step === 'open' &&
           view.path &&
           ` (${t(view.path === 'relay' ? 'pathRelay' : 'pathDirect')})`}
@@ -50,8 +52,26 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           {describeError(view.error)}
         </p>
       )}
-      {view.verifier && view.step === 'open' && (
+      {view.verifier && view.step === 'open' && view.role !== 'paired' && (
         <p class="status">{t('verifier', view.verifier)}</p>
+      )}
+      {view.step === 'open' && view.role !== 'paired' && view.peerName && (
+        <p>
+          {view.remembered ? (
+            <span class="status" id="remembered">
+              {t('remembered', view.peerName)}
+            </span>
+          ) : (
+            <button
+              type="button"
+              class="secondary"
+              id="remember"
+              onClick={() => void call('background', 'rememberPeer')}
+            >
+              {t('rememberDevice', view.peerName)}
+            </button>
+          )}
+        </p>
       )}
       {view.messages.length > 0 && (
         <ul class="chat" id="chat">

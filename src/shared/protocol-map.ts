@@ -1,4 +1,4 @@
-import type { SessionView, Settings } from './session-view.js';
+import type { DeviceView, SessionView, Settings } from './session-view.js';
 
 /**
  * The one typed message protocol between extension contexts. Each context owns a map of
@@ -12,19 +12,29 @@ export interface Methods {
     getSession(): SessionView | null;
     sendText(params: { text: string }): void;
     closeSession(): void;
+    rememberPeer(): void;
+    listDevices(): DeviceView[];
+    connectDevice(params: { id: string }): SessionView;
+    unpairDevice(params: { id: string }): void;
     getSettings(): Settings;
     setSettings(params: Partial<Settings>): Settings;
   };
   offscreen: {
-    startSend(params: { signalingUrl: string }): SessionView;
-    startReceive(params: { code: string; signalingUrl: string }): SessionView;
+    configure(params: { settings: Settings }): void;
+    startSend(params: { settings: Settings }): SessionView;
+    startReceive(params: { code: string; settings: Settings }): SessionView;
     getSession(): SessionView | null;
     sendText(params: { text: string }): void;
     closeSession(): void;
+    rememberPeer(): void;
+    listDevices(): DeviceView[];
+    connectDevice(params: { id: string }): SessionView;
+    unpairDevice(params: { id: string }): void;
     ping(): 'pong';
   };
   popup: {
     sessionChanged(params: SessionView): void;
+    devicesChanged(params: DeviceView[]): void;
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ErrorData } from '../core/errors.js';
 
 /** What the popup shows of a pairing session; sent from the offscreen document. */
-export type SessionRole = 'send' | 'receive';
+export type SessionRole = 'send' | 'receive' | 'paired';
 
 /** The steps of a session, in order; `closed` and `failed` are final. */
 export type SessionStep =
@@ -33,11 +33,26 @@ export interface SessionView {
   /** The selected candidate pair's types, e.g. 'srflx → relay' (shown as a tooltip). */
   candidates?: string;
   error?: ErrorData;
+  /** The other device's name, once known (its identity arrives sealed). */
+  peerName?: string;
+  /** This side chose "remember this device" in this session. */
+  remembered?: boolean;
   messages: ChatLine[];
 }
 
 export interface Settings {
   signalingUrl: string;
+  /** How this device introduces itself to peers ("remember this device"). */
+  deviceName: string;
+}
+
+/** A remembered device, as the popup lists it. */
+export interface DeviceView {
+  id: string;
+  name: string;
+  /** Its link is up: both devices are online and authenticated each other. */
+  online: boolean;
+  unpairPending: boolean;
 }
 
 /** The view to show: a newer revision of the same session wins; another session replaces. */

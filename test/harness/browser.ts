@@ -32,6 +32,8 @@ export interface PeerbeamBrowser {
   /** Opens the popup page as a tab, as a person would see it. */
   openPopup(): Promise<Page>;
   setSignalingUrl(url: string): Promise<void>;
+  /** Writes settings as the popup's Settings form would (merged with what is stored). */
+  setSettings(settings: { signalingUrl?: string; deviceName?: string }): Promise<void>;
   /** Really stops the service worker (CDP) and resolves once Chromium reports it stopped. */
   stopServiceWorker(): Promise<void>;
   close(): Promise<void>;
@@ -42,6 +44,8 @@ export interface LaunchOptions {
   /** Reuse a profile (a browser restart); otherwise a fresh one is made and later removed. */
   profileDir?: string;
   extraArgs?: string[];
+  /** A Chromium binary or wrapper script, used instead of CHROMIUM (NAT tests: a netns wrapper). */
+  executablePath?: string;
 }
 
 export async function launchBrowser(options: LaunchOptions): Promise<PeerbeamBrowser> {
@@ -49,7 +53,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<PeerbeamBro
   const profileDir =
     options.profileDir ?? (await mkdtemp(join(tmpdir(), `peerbeam-${options.name}-`)));
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: false, // --headless=new is passed explicitly: the extension-capable headless.
     args: [...FLAGS, ...(options.extraArgs ?? [])],
     viewport: { width: 800, height: 600 },
@@ -63,6 +67,16 @@ export async function launchBrowser(options: LaunchOptions): Promise<PeerbeamBro
     return running ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   };
 
+  const setSettings = async (patch: { signalingUrl?: string; deviceName?: string }) => {
+    const worker = await serviceWorker();
+    await worker.evaluate(async (settings) => {
+      const { settings: stored } = await chrome.storage.local.get('settings');
+      await chrome.storage.local.set({
+        settings: { ...(stored as object | undefined), ...settings },
+      });
+    }, patch);
+  };
+
   return {
     name: options.name,
     context,
@@ -74,12 +88,8 @@ export async function launchBrowser(options: LaunchOptions): Promise<PeerbeamBro
       await page.goto(`chrome-extension://${extensionId}/${POPUP_PATH}`);
       return page;
     },
-    async setSignalingUrl(url) {
-      const worker = await serviceWorker();
-      await worker.evaluate(async (signalingUrl) => {
-        await chrome.storage.local.set({ settings: { signalingUrl } });
-      }, url);
-    },
+    setSignalingUrl: (signalingUrl) => setSettings({ signalingUrl }),
+    setSettings,
     async stopServiceWorker() {
       await stopServiceWorker(context, extensionId);
     },

@@ -40,6 +40,17 @@ export class Popup {
     return (await this.page.locator('#session-error').textContent()) ?? '';
   }
 
+  /** The paired-device row for `name` on the home screen. */
+  device(name: string) {
+    return this.page.locator(`#devices li[data-device="${name}"]`);
+  }
+
+  async waitForDeviceOnline(name: string, timeout = 20_000): Promise<void> {
+    await this.page
+      .locator(`#devices li[data-device="${name}"][data-online="true"]`)
+      .waitFor({ timeout });
+  }
+
   async sendMessage(text: string): Promise<void> {
     await this.page.fill('#message', text);
     await this.page.click('#send-message');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateSignalingUrl } from './signaling-url.js';
+import { validateDeviceName, validateSignalingUrl } from './settings-validation.js';
 
 describe('the signaling URL setting', () => {
   it('accepts ws:// and wss:// URLs', () => {
@@ -15,4 +15,17 @@ describe('the signaling URL setting', () => {
       );
     },
   );
+});
+
+describe('the device name setting', () => {
+  it('keeps a readable name, trimmed and without control characters', () => {
+    expect(validateDeviceName('  Work laptop\u0007 ')).toBe('Work laptop');
+    expect(validateDeviceName('小明的电脑')).toBe('小明的电脑');
+  });
+
+  it.each(['', '   ', '\u0000\u0001', 'x'.repeat(61)])('refuses %j with BAD_REQUEST', (name) => {
+    expect(() => validateDeviceName(name)).toThrowError(
+      expect.objectContaining({ code: 'BAD_REQUEST' }) as Error,
+    );
+  });
 });

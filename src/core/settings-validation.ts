@@ -1,0 +1,30 @@
+import { PeerbeamError } from './errors.js';
+import { MAX_DEVICE_NAME_CHARS } from './peer-signal.js';
+
+/** The signaling URL a person may configure: ws:// for local use, wss:// in production. */
+export function validateSignalingUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new PeerbeamError('BAD_REQUEST', `not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new PeerbeamError('BAD_REQUEST', 'the signaling URL must start with ws:// or wss://');
+  }
+  return parsed.href;
+}
+
+/** A device name as peers will see it: trimmed, no control characters, not too long. */
+export function validateDeviceName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (!cleaned) throw new PeerbeamError('BAD_REQUEST', 'the device name is empty');
+  if (cleaned.length > MAX_DEVICE_NAME_CHARS) {
+    throw new PeerbeamError(
+      'BAD_REQUEST',
+      `the device name is longer than ${MAX_DEVICE_NAME_CHARS} characters`,
+    );
+  }
+  return cleaned;
+}

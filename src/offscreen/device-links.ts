@@ -1,0 +1,220 @@
+/**
+ * Links to remembered devices. While the browser runs, each paired device has a link that
+ * waits in the mailbox derived from the pairing; when both devices are there, they run the
+ * PAKE with their shared secret, then prove their long-term keys (device-auth), and the link is
+ * online: either side can open a session without a code, or unpair. The link reconnects with
+ * backoff when signaling drops.
+ */
+import { toHex } from '../core/bytes.js';
+import { PeerbeamError } from '../core/errors.js';
+import { deviceAuthChallenge, pairedRole } from '../core/pairing.js';
+import type { IceServer } from '../core/protocol.js';
+import type { DeviceView } from '../shared/session-view.js';
+import { SignalingConnection } from '../shared/signaling-client.js';
+import {
+  deleteDevice,
+  deviceIdentity,
+  listDevices,
+  saveDevice,
+  sign,
+  verify,
+  type PairedDevice,
+} from './device-store.js';
+import { establishSealedSignaling, type SealedSignaling } from './sealed-signaling.js';
+
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+
+export interface DeviceLinkEvents {
+  signalingUrl(): string;
+  changed(): void;
+  /** The peer asked to open a session over this link. */
+  connectRequested(link: DeviceLink): void;
+  /** The peer unpaired (or we finished unpairing): forget the link. */
+  unpaired(link: DeviceLink): void;
+}
+
+export class DeviceLink {
+  private readonly abort = new AbortController();
+  private sealedLink: SealedSignaling | undefined;
+  iceServers: IceServer[] = [];
+
+  constructor(
+    public device: PairedDevice,
+    private readonly events: DeviceLinkEvents,
+  ) {}
+
+  get online(): boolean {
+    return this.sealedLink?.isOpen ?? false;
+  }
+
+  get sealed(): SealedSignaling | undefined {
+    return this.online ? this.sealedLink : undefined;
+  }
+
+  view(): DeviceView {
+    return {
+      id: this.device.id,
+      name: this.device.name,
+      online: this.online,
+      unpairPending: this.device.unpairPending ?? false,
+    };
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.abort.abort();
+    this.sealedLink?.end(new PeerbeamError('CANCELLED', 'link stopped'));
+  }
+
+  /** Unpairs: tells the peer now if the link is up, else as soon as it next meets it. */
+  async unpair(): Promise<void> {
+    const sealed = this.sealed;
+    if (sealed) {
+      sealed.trySend({ t: 'unpair' });
+      await this.forget();
+      return;
+    }
+    this.device = { ...this.device, unpairPending: true };
+    await saveDevice(this.device);
+    this.events.changed();
+  }
+
+  private async forget(): Promise<void> {
+    this.stop();
+    await deleteDevice(this.device.id);
+    this.events.unpaired(this);
+  }
+
+  private async run(): Promise<void> {
+    const { signal } = this.abort;
+    let backoff = BACKOFF_MIN_MS;
+    while (!signal.aborted) {
+      let connection: SignalingConnection | undefined;
+      try {
+        connection = await SignalingConnection.open(this.events.signalingUrl(), signal);
+        connection.send({ type: 'join', mailbox: this.device.mailbox });
+        await connection.expect('joined', signal);
+        for (;;) {
+          await this.meetPeer(connection, signal);
+          backoff = BACKOFF_MIN_MS;
+          const reason = await this.sealedLink!.ended;
+          this.events.changed();
+          if (reason.code === 'TAMPERED') throw reason;
+        }
+      } catch {
+        connection?.close();
+        this.sealedLink = undefined;
+        this.events.changed();
+        if (signal.aborted) return;
+        // Jitter keeps many devices from reconnecting in lockstep after a server restart.
+        await sleep(backoff * (0.75 + Math.random() / 2), signal);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  /** Waits for the peer in the mailbox, then PAKE with the pairing secret and device-auth. */
+  private async meetPeer(connection: SignalingConnection, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const frame = await connection.next(signal);
+      if (frame.type === 'paired') {
+        this.iceServers = frame.iceServers;
+        break;
+      }
+    }
+    const self = await deviceIdentity();
+    const role = pairedRole(self.publicKey, this.device.publicKey);
+    const sealed = await establishSealedSignaling(connection, {
+      role,
+      password: toHex(this.device.secret),
+      context: this.device.mailbox,
+      signal,
+    });
+    const peerAuth = sealed.expect('device-auth');
+    sealed.send({
+      t: 'device-auth',
+      signature: await sign(deviceAuthChallenge(sealed.keys.sessionKey, role)),
+    });
+    const { signature } = await peerAuth;
+    const peerRole = role === 'A' ? 'B' : 'A';
+    const challenge = deviceAuthChallenge(sealed.keys.sessionKey, peerRole);
+    if (!(await verify(this.device.publicKey, challenge, signature))) {
+      const reason = new PeerbeamError('TAMPERED', 'the paired device failed to prove its key');
+      sealed.end(reason);
+      throw reason;
+    }
+    this.sealedLink = sealed;
+    if (this.device.unpairPending) {
+      await this.unpair();
+      return;
+    }
+    sealed.subscribe((message) => {
+      if (message.t === 'connect') this.events.connectRequested(this);
+      if (message.t === 'unpair') void this.forget();
+    });
+    this.events.changed();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** All links of this device, loaded from IndexedDB. */
+export class DeviceLinks {
+  private readonly links = new Map<string, DeviceLink>();
+
+  constructor(private readonly events: Omit<DeviceLinkEvents, 'unpaired'>) {}
+
+  async load(): Promise<void> {
+    for (const device of await listDevices()) this.start(device);
+    this.events.changed();
+  }
+
+  async add(device: PairedDevice): Promise<void> {
+    await saveDevice(device);
+    this.start(device);
+    this.events.changed();
+  }
+
+  get(id: string): DeviceLink {
+    const link = this.links.get(id);
+    if (!link) throw new PeerbeamError('BAD_REQUEST', 'no such paired device');
+    return link;
+  }
+
+  list(): DeviceView[] {
+    return [...this.links.values()].map((link) => link.view());
+  }
+
+  /** The signaling URL changed: every link reconnects there. */
+  restart(): void {
+    for (const link of [...this.links.values()]) {
+      link.stop();
+      this.start(link.device);
+    }
+  }
+
+  private start(device: PairedDevice): void {
+    this.links.get(device.id)?.stop();
+    const link = new DeviceLink(device, {
+      ...this.events,
+      unpaired: (gone) => {
+        if (this.links.get(gone.device.id) === gone) this.links.delete(gone.device.id);
+        this.events.changed();
+      },
+    });
+    this.links.set(device.id, link);
+    link.start();
+  }
+}

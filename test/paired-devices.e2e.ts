@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
+import { assertIsolatedNetwork } from './harness/paths.js';
+import { Popup } from './harness/popup.js';
+import { startSignaling, type RunningSignaling } from './harness/signaling.js';
+
+let signaling: RunningSignaling;
+let profiles: { alice: string; bob: string };
+let alice: PeerbeamBrowser | undefined;
+let bob: PeerbeamBrowser | undefined;
+
+async function launchBoth(): Promise<[PeerbeamBrowser, PeerbeamBrowser]> {
+  [alice, bob] = await Promise.all([
+    launchBrowser({ name: 'alice', profileDir: profiles.alice }),
+    launchBrowser({ name: 'bob', profileDir: profiles.bob }),
+  ]);
+  return [alice, bob];
+}
+
+beforeAll(async () => {
+  assertIsolatedNetwork();
+  signaling = await startSignaling();
+  profiles = {
+    alice: await mkdtemp(join(tmpdir(), 'peerbeam-alice-')),
+    bob: await mkdtemp(join(tmpdir(), 'peerbeam-bob-')),
+  };
+});
+
+afterAll(async () => {
+  await Promise.allSettled([alice?.close(), bob?.close()]);
+  await signaling?.stop();
+  await Promise.all(
+    Object.values(profiles ?? {}).map((dir) => rm(dir, { recursive: true, force: true })),
+  );
+});
+
+describe('paired devices', () => {
+  it('pair two browsers once, restart both, and they reconnect as paired devices without a code', async () => {
+    const [a, b] = await launchBoth();
+    await a.setSettings({ signalingUrl: signaling.url, deviceName: 'Alice laptop' });
+    await b.setSettings({ signalingUrl: signaling.url, deviceName: 'Bob desktop' });
+
+    const sender = new Popup(await a.openPopup());
+    const receiver = new Popup(await b.openPopup());
+    await receiver.receive(await sender.send());
+    await Promise.all([sender.waitForStep('open'), receiver.waitForStep('open')]);
+    await expect(sender.page.locator('#status').textContent()).resolves.toContain('Bob desktop');
+
+    await sender.page.click('#remember');
+    await receiver.page.click('#remember');
+    await sender.page.locator('#remembered').waitFor();
+    await receiver.page.locator('#remembered').waitFor();
+
+    // Both browsers close; their profiles (IndexedDB keys, chrome.storage) stay.
+    await Promise.all([a.close(), b.close()]);
+    const [a2, b2] = await launchBoth();
+
+    // Only Alice opens the popup: Bob's extension is reachable on its own since startup.
+    const again = new Popup(await a2.openPopup());
+    await again.waitForDeviceOnline('Bob desktop', 30_000);
+    await again.device('Bob desktop').locator('.connect-device').click();
+    await again.waitForStep('open');
+    await expect(again.page.locator('#status').textContent()).resolves.toContain('Bob desktop');
+    await expect(again.page.locator('#session-code').count()).resolves.toBe(0);
+
+    const bobPopup = new Popup(await b2.openPopup());
+    await bobPopup.waitForStep('open');
+    await bobPopup.sendMessage('no code needed');
+    await again.waitForPeerMessage('no code needed');
+  });
+
+  it('unpair removes the device on this side and tells the other side', async () => {
+    const alicePopup = new Popup(await alice!.openPopup());
+    const bobPopup = new Popup(await bob!.openPopup());
+    await Promise.all([alicePopup.cancelRunningSession(), bobPopup.cancelRunningSession()]);
+    await alicePopup.waitForDeviceOnline('Bob desktop');
+    await bobPopup.waitForDeviceOnline('Alice laptop');
+
+    await alicePopup.device('Bob desktop').locator('.unpair-device').click();
+    await alicePopup.device('Bob desktop').waitFor({ state: 'detached', timeout: 10_000 });
+    await bobPopup.device('Alice laptop').waitFor({ state: 'detached', timeout: 10_000 });
+  });
+});
