@@ -58,4 +58,26 @@ describe('walking skeleton', () => {
     await receiver.sendMessage('still there?');
     await reopened.waitForPeerMessage('still there?');
   });
+
+  it('a killed service worker loses nothing: the session goes on and the next message wakes a fresh worker', async () => {
+    const sender = new Popup(await alice.openPopup());
+    const receiver = new Popup(await bob.openPopup());
+    await Promise.all([sender.cancelRunningSession(), receiver.cancelRunningSession()]);
+    await receiver.receive(await sender.send());
+    await Promise.all([sender.waitForStep('open'), receiver.waitForStep('open')]);
+
+    const before = await alice.serviceWorker();
+    await before.evaluate(() => {
+      (globalThis as { marker?: number }).marker = 1;
+    });
+    await alice.stopServiceWorker();
+
+    // The popup's next request goes through the service worker, which must start afresh.
+    await sender.sendMessage('after the restart');
+    await receiver.waitForPeerMessage('after the restart');
+    const after = await alice.serviceWorker();
+    await expect(
+      after.evaluate(() => (globalThis as { marker?: number }).marker),
+    ).resolves.toBeUndefined();
+  });
 });

@@ -52,8 +52,7 @@ const SIDES: Record<'a' | 'b', Side> = {
  * One run's prefix: the runner (scripts/nat.mjs) passes its own so it can sweep leftovers;
  * the PID keeps two test files of one run apart.
  */
-export const RUN_PREFIX =
-  process.env.PEERBEAM_NAT_RUN ?? `pbnat-${randomBytes(3).toString('hex')}`;
+export const RUN_PREFIX = process.env.PEERBEAM_NAT_RUN ?? `pbnat-${randomBytes(3).toString('hex')}`;
 const FILE_PREFIX = `${RUN_PREFIX}-${process.pid.toString(36)}`;
 let topologyCount = 0;
 
@@ -81,7 +80,12 @@ export interface Topology {
   readonly name: string;
   readonly ns: Namespaces;
   readonly nat: { a: NatMode; b: NatMode };
-  exec(ns: string, command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  exec(
+    ns: string,
+    command: string,
+    args: readonly string[],
+    options?: RunOptions,
+  ): Promise<RunResult>;
   /** Starts a long-running child inside `ns`; destroy() stops it if it is still running. */
   spawn(ns: string, command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
   inetTraffic(): Promise<InetTraffic>;
@@ -208,10 +212,18 @@ export async function createTopology(nat: { a: NatMode; b: NatMode }): Promise<T
   };
   const children = new Set<ChildProcess>();
   const ip = (...args: string[]) => runOk('ip', args);
-  const inNs = (namespace: string, command: string, args: readonly string[], options?: RunOptions) =>
-    run('ip', ['netns', 'exec', namespace, command, ...args], options);
-  const inNsOk = (namespace: string, command: string, args: readonly string[], options?: RunOptions) =>
-    runOk('ip', ['netns', 'exec', namespace, command, ...args], options);
+  const inNs = (
+    namespace: string,
+    command: string,
+    args: readonly string[],
+    options?: RunOptions,
+  ) => run('ip', ['netns', 'exec', namespace, command, ...args], options);
+  const inNsOk = (
+    namespace: string,
+    command: string,
+    args: readonly string[],
+    options?: RunOptions,
+  ) => runOk('ip', ['netns', 'exec', namespace, command, ...args], options);
 
   live.add(ns);
   try {
@@ -231,8 +243,34 @@ export async function createTopology(nat: { a: NatMode; b: NatMode }): Promise<T
       ['b', ns.hostB, ns.natB],
     ] as const) {
       const s = SIDES[side];
-      await ip('-n', host, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'lan', 'netns', router);
-      await ip('-n', router, 'link', 'add', 'wan', 'type', 'veth', 'peer', 'name', s.inetIf, 'netns', ns.inet);
+      await ip(
+        '-n',
+        host,
+        'link',
+        'add',
+        'eth0',
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'lan',
+        'netns',
+        router,
+      );
+      await ip(
+        '-n',
+        router,
+        'link',
+        'add',
+        'wan',
+        'type',
+        'veth',
+        'peer',
+        'name',
+        s.inetIf,
+        'netns',
+        ns.inet,
+      );
       await ip('-n', host, 'addr', 'add', `${s.hostIp}/24`, 'dev', 'eth0');
       await ip('-n', host, 'link', 'set', 'eth0', 'up');
       await ip('-n', host, 'route', 'add', 'default', 'via', s.routerLanIp);
@@ -242,7 +280,8 @@ export async function createTopology(nat: { a: NatMode; b: NatMode }): Promise<T
       await ip('-n', router, 'link', 'set', 'wan', 'up');
       await ip('-n', router, 'route', 'add', 'default', 'via', s.inetIp);
       await ip('-n', ns.inet, 'addr', 'add', `${s.inetIp}/24`, 'dev', s.inetIf);
-      if (side === 'a') await ip('-n', ns.inet, 'addr', 'add', `${INET_ALT_IP}/24`, 'dev', s.inetIf);
+      if (side === 'a')
+        await ip('-n', ns.inet, 'addr', 'add', `${INET_ALT_IP}/24`, 'dev', s.inetIf);
       await ip('-n', ns.inet, 'link', 'set', s.inetIf, 'up');
       await inNsOk(router, 'iptables-restore', [], { input: routerRules(nat[side], s) });
       // Chromium inside the namespace reads /etc/resolv.conf; keep its lookups local.
