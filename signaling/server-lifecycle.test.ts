@@ -109,21 +109,54 @@ describe('slow consumers', () => {
   });
 });
 
-describe('store failures', () => {
+/** The in-memory store with some methods replaced, as a slow or broken backend would behave. */
+function wrapStore(overrides: (inner: MailboxStore) => Partial<MailboxStore>): MailboxStore {
+  const inner = createInMemoryMailboxStore({ mailboxTtlMs: 60_000, nameplateQuarantineMs: 0 });
+  return {
+    connect: (...args) => inner.connect(...args),
+    disconnect: (...args) => inner.disconnect(...args),
+    allocate: (...args) => inner.allocate(...args),
+    claim: (...args) => inner.claim(...args),
+    join: (...args) => inner.join(...args),
+    relay: (...args) => inner.relay(...args),
+    release: (...args) => inner.release(...args),
+    sweep: () => inner.sweep(),
+    stats: () => inner.stats(),
+    close: () => inner.close(),
+    ...overrides(inner),
+  };
+}
+
+describe('stores that answer slowly or fail', () => {
+  it("keeps a claimer's replies ahead of the peer's first relay when the store answers slowly", async () => {
+    const slowClaims = wrapStore((inner) => ({
+      claim: async (...args) => {
+        const result = await inner.claim(...args);
+        await sleep(100); // the allocator hears 'paired' and relays meanwhile
+        return result;
+      },
+    }));
+    const own = await startServer(testConfig(), undefined, { store: slowClaims });
+    try {
+      const a = await TestClient.ready(own.address.wsUrl);
+      const b = await TestClient.ready(own.address.wsUrl);
+      a.send({ type: 'allocate' });
+      const { nameplate } = await a.expect('allocated');
+      b.send({ type: 'claim', nameplate });
+      await a.expect('paired');
+      a.send({ type: 'relay', body: 'share' });
+      await b.expect('claimed');
+      await b.expect('paired');
+      expect(await b.expect('relay')).toEqual({ type: 'relay', body: 'share' });
+      a.close();
+      b.close();
+    } finally {
+      await own.server.close();
+    }
+  });
+
   it('closes the connection with 1011 when the store throws, and keeps serving', async () => {
-    const inner = createInMemoryMailboxStore({ mailboxTtlMs: 60_000, nameplateQuarantineMs: 0 });
-    const failing: MailboxStore = {
-      connect: (...args) => inner.connect(...args),
-      disconnect: (...args) => inner.disconnect(...args),
-      claim: (...args) => inner.claim(...args),
-      join: (...args) => inner.join(...args),
-      relay: (...args) => inner.relay(...args),
-      release: (...args) => inner.release(...args),
-      sweep: () => inner.sweep(),
-      stats: () => inner.stats(),
-      close: () => inner.close(),
-      allocate: () => Promise.reject(new Error('store down')),
-    };
+    const failing = wrapStore(() => ({ allocate: () => Promise.reject(new Error('store down')) }));
     const own = await startServer(testConfig(), undefined, { store: failing });
     try {
       const client = await TestClient.ready(own.address.wsUrl);

@@ -225,13 +225,11 @@ describe('handshake and HTTP', () => {
     await client.expect('allocated');
     const { status, body } = await httpGet('/healthz');
     expect(status).toBe(200);
-    const health: unknown = JSON.parse(body);
-    expect(health).toMatchObject({
-      ok: true,
-      connections: expect.any(Number),
-      waiting: expect.any(Number),
-    });
-    expect((health as { connections: number }).connections).toBeGreaterThanOrEqual(1);
+    const health = JSON.parse(body) as Record<string, unknown>;
+    expect(health.ok).toBe(true);
+    expect(health.connections).toBeGreaterThanOrEqual(1);
+    expect(health.waiting).toBeGreaterThanOrEqual(1);
+    expect(typeof health.mailboxes).toBe('number');
     client.close();
   });
 

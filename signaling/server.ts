@@ -5,7 +5,7 @@
  *
  * Each connection is a small state machine:
  *
- *   awaiting-hello --hello{v}--> ready --(any close)--> closing
+ *   awaiting-hello --hello{v}--> ready --(any close)--> closing (later frames ignored)
  *        |  other frame: error HELLO_REQUIRED (stays awaiting-hello)
  *        |  wrong v: close 4000; nothing in HELLO_TIMEOUT: close 4005
  *
@@ -106,6 +106,8 @@ interface Connection {
   answeredPing: boolean;
   /** Frames waiting for the store, handled in order. */
   queue: Promise<void>;
+  /** Mailbox events that arrived while one of this connection's frames was being handled. */
+  deferred: MailboxEvent[] | null;
   readonly timers: NodeJS.Timeout[];
   readonly closed: Promise<void>;
 }
@@ -211,6 +213,7 @@ export function createSignalingServer(
       state: 'awaiting-hello',
       answeredPing: true,
       queue: Promise.resolve(),
+      deferred: null,
       timers: [],
       closed: new Promise((resolve) => (resolveClosed = resolve)),
     };
@@ -270,8 +273,9 @@ export function createSignalingServer(
     enqueue(conn, () => handle(conn, frame));
   }
 
+  /** Also runs for frames queued before a close: a `release{scary}` sent just before the
+   * socket closed must still reach the peer with its mood. Replies to a closed socket are dropped. */
   async function handle(conn: Connection, frame: Exclude<ClientFrame, { type: 'hello' }>) {
-    if (conn.state === 'closing') return;
     switch (frame.type) {
       case 'allocate': {
         if (!allocations.take(conn.addressKey)) {
@@ -308,6 +312,11 @@ export function createSignalingServer(
   }
 
   function onMailboxEvent(conn: Connection, event: MailboxEvent): void {
+    if (conn.deferred) conn.deferred.push(event);
+    else deliverEvent(conn, event);
+  }
+
+  function deliverEvent(conn: Connection, event: MailboxEvent): void {
     switch (event.type) {
       case 'paired':
         return sendPaired(conn);
@@ -360,14 +369,25 @@ export function createSignalingServer(
     conn.timers.push(setTimeout(() => conn.ws.terminate(), CLOSE_GRACE_MS));
   }
 
+  /**
+   * Runs `task` after the connection's earlier ones. Events for the connection wait until it is
+   * done, so a reply always precedes what the peer did after it (claimed, paired, then the
+   * peer's first relay), however the store interleaves its callbacks.
+   */
   function enqueue(conn: Connection, task: () => Promise<unknown>): void {
-    conn.queue = conn.queue.then(task).then(
-      () => {},
-      (error: unknown) => {
+    conn.queue = conn.queue.then(async () => {
+      conn.deferred = [];
+      try {
+        await task();
+      } catch (error) {
         logger.error('store.failed', { conn: conn.id, error: errorName(error) });
         closeWith(conn, INTERNAL_ERROR);
-      },
-    );
+      } finally {
+        const deferred = conn.deferred;
+        conn.deferred = null;
+        for (const event of deferred) deliverEvent(conn, event);
+      }
+    });
   }
 
   function heartbeat(): void {

@@ -71,9 +71,14 @@ export class TestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
-      const decoded = isBinary ? null : decodeServerFrame(String(data));
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString()
+        : Buffer.isBuffer(data)
+          ? data.toString()
+          : Buffer.from(data).toString();
+      const decoded = isBinary ? null : decodeServerFrame(text);
       if (decoded?.ok) this.frames.push(decoded.frame);
-      else this.violation = `server sent a frame outside the protocol: ${String(data)}`;
+      else this.violation = `server sent a frame outside the protocol: ${text}`;
       this.wake();
     });
     this.closed = new Promise((resolve) => {

@@ -7,6 +7,10 @@ import { z } from 'zod';
 
 const MAX_SDP_CHARS = 32_000;
 export const MAX_DEVICE_NAME_CHARS = 60;
+
+/** What a session is for: a text chat, files, or a live tab. */
+export const SessionKind = z.enum(['chat', 'files', 'tab']);
+export type SessionKind = z.infer<typeof SessionKind>;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export const PeerSignal = z.discriminatedUnion('t', [
@@ -38,6 +42,8 @@ export const PeerSignal = z.discriminatedUnion('t', [
     t: z.literal('device-auth'),
     signature: z.string().min(1).max(200).regex(BASE64URL),
   }),
+  /** Sent by the side that started the session, after identities: what it offers. */
+  z.strictObject({ t: z.literal('intent'), kind: SessionKind }),
   /** Paired devices: open a peer-to-peer session now. */
   z.strictObject({ t: z.literal('connect') }),
   /** Paired devices: this side forgot the pairing; forget it too. */

@@ -10,7 +10,7 @@ import { PeerbeamError } from '../core/errors.js';
 import { deviceAuthChallenge, pairedRole } from '../core/pairing.js';
 import type { IceServer } from '../core/protocol.js';
 import type { DeviceView } from '../shared/session-view.js';
-import { SignalingConnection } from '../shared/signaling-client.js';
+import { SignalingConnection } from '../rtc/signaling-client.js';
 import {
   deleteDevice,
   deviceIdentity,
@@ -20,7 +20,7 @@ import {
   verify,
   type PairedDevice,
 } from './device-store.js';
-import { establishSealedSignaling, type SealedSignaling } from './sealed-signaling.js';
+import { establishSealedSignaling, type SealedSignaling } from '../rtc/sealed-signaling.js';
 
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 30_000;

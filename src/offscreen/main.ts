@@ -4,13 +4,15 @@
  * one session the popup shows, and the links to remembered devices.
  */
 import { PeerbeamError } from '../core/errors.js';
+import type { SessionKind } from '../core/peer-signal.js';
 import { derivePairingSecret, pairedMailboxId } from '../core/pairing.js';
 import { call, notify, registerMethods } from '../shared/messaging.js';
 import type { SessionRole, SessionView, Settings } from '../shared/session-view.js';
-import { receiveByCode, sendByCode } from './code-sessions.js';
+import { receiveByCode, sendByCode } from '../rtc/code-sessions.js';
 import { DeviceLinks, type DeviceLink } from './device-links.js';
 import { deviceIdFor, deviceIdentity } from './device-store.js';
-import { Session, type EstablishContext, type Established } from './session.js';
+import type { EstablishContext, Established } from '../rtc/establish.js';
+import { Session } from './session.js';
 
 let settings: Settings | undefined;
 let current: Session | undefined;
@@ -35,6 +37,7 @@ function configure(next: Settings): void {
 async function start(
   role: SessionRole,
   establish: (context: EstablishContext) => Promise<Established>,
+  intent?: SessionKind,
 ): Promise<SessionView> {
   const { publicKey } = await deviceIdentity();
   current?.close();
@@ -42,6 +45,11 @@ async function start(
     role,
     self: { name: requireSettings().deviceName, publicKey },
     establish,
+    intent,
+    onTabOffered: () =>
+      Promise.reject(
+        new PeerbeamError('BAD_REQUEST', 'watching a shared tab is not supported yet'),
+      ),
     onChange: (view) => notify('popup', 'sessionChanged', view),
   });
   current = session;
@@ -50,19 +58,23 @@ async function start(
 }
 
 /** A session with a paired device over its link: no code, no new PAKE on a nameplate. */
-function startPaired(link: DeviceLink): Promise<SessionView> {
+function startPaired(link: DeviceLink, intent?: SessionKind): Promise<SessionView> {
   const sealed = link.sealed;
   if (!sealed) throw new PeerbeamError('NO_SESSION', `${link.device.name} is not online`);
   const { name, publicKey } = link.device;
-  return start('paired', async ({ setStep }) => {
-    setStep('handshaking');
-    return {
-      sealed,
-      iceServers: link.iceServers,
-      peer: { name, publicKey },
-      release: () => undefined,
-    };
-  });
+  return start(
+    'paired',
+    async ({ setStep }) => {
+      setStep('handshaking');
+      return {
+        sealed,
+        iceServers: link.iceServers,
+        peer: { name, publicKey },
+        release: () => undefined,
+      };
+    },
+    intent,
+  );
 }
 
 function requireSession(): Session {
@@ -91,7 +103,7 @@ registerMethods('offscreen', {
   configure: ({ settings: next }) => configure(next),
   startSend: ({ settings: next }) => {
     configure(next);
-    return start('send', sendByCode(next.signalingUrl));
+    return start('send', sendByCode(next.signalingUrl), 'chat');
   },
   startReceive: ({ code, settings: next }) => {
     configure(next);
@@ -107,7 +119,7 @@ registerMethods('offscreen', {
   connectDevice: ({ id }) => {
     const link = links.get(id);
     link.sealed?.send({ t: 'connect' });
-    return startPaired(link);
+    return startPaired(link, 'chat');
   },
   unpairDevice: ({ id }) => links.get(id).unpair(),
   ping: () => 'pong' as const,

@@ -10,40 +10,25 @@
  * every session is the same: identities, then WebRTC with sealed SDP and ICE.
  */
 import { PeerbeamError, toErrorData } from '../core/errors.js';
-import type { PeerSignal } from '../core/peer-signal.js';
+import type { PeerSignal, SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
 import type { SessionRole, SessionStep, SessionView } from '../shared/session-view.js';
-import { PeerLink } from './peer-link.js';
-import type { SealedSignaling } from './sealed-signaling.js';
+import { PeerLink } from '../rtc/peer-link.js';
+import type { EstablishContext, Established, PeerIdentity } from '../rtc/establish.js';
+import type { SealedSignaling } from '../rtc/sealed-signaling.js';
 
 const MAX_CHAT_LINES = 200;
 const MAX_TEXT_CHARS = 4_000;
-
-export interface PeerIdentity {
-  name: string;
-  publicKey: string;
-}
-
-export interface Established {
-  sealed: SealedSignaling;
-  iceServers: IceServer[];
-  /** Known up front for paired devices; learned in the session for code sessions. */
-  peer?: PeerIdentity;
-  /** Called when the session ends: code sessions close their socket, paired links stay. */
-  release(mood: 'happy' | 'errory'): void;
-}
-
-export interface EstablishContext {
-  signal: AbortSignal;
-  setStep(step: SessionStep): void;
-  showCode(code: string): void;
-}
 
 export interface SessionOptions {
   role: SessionRole;
   /** This device, as the peer will see it. */
   self: PeerIdentity;
   establish(context: EstablishContext): Promise<Established>;
+  /** Set on the side that starts the session; the other side learns it from the peer. */
+  intent?: SessionKind;
+  /** The peer offers a live tab: hand the sealed link to a viewer page. */
+  onTabOffered(established: Established): Promise<void>;
   onChange(view: SessionView): void;
 }
 
@@ -95,6 +80,14 @@ export class Session {
       });
       this.peer = established.peer ?? (await this.exchangeIdentities(sealed));
       this.view.peerName = this.peer.name;
+      const kind = await this.exchangeIntent(sealed);
+      this.view.kind = kind;
+      if (kind === 'tab') {
+        // A MediaStream cannot move between documents: the viewer page owns that connection.
+        await this.options.onTabOffered(established);
+        this.setStep('open');
+        return;
+      }
       await this.connectPeer(sealed, established.iceServers);
     } catch (error) {
       this.fail(error);
@@ -127,6 +120,15 @@ export class Session {
     sealed.send({ t: 'identity', ...this.options.self });
     const { name, publicKey } = await identity;
     return { name, publicKey };
+  }
+
+  /** The side that started the session says what it offers; the other side learns it. */
+  private async exchangeIntent(sealed: SealedSignaling): Promise<SessionKind> {
+    if (this.options.intent) {
+      sealed.send({ t: 'intent', kind: this.options.intent });
+      return this.options.intent;
+    }
+    return (await sealed.expect('intent')).kind;
   }
 
   private async connectPeer(sealed: SealedSignaling, iceServers: IceServer[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ErrorData } from '../core/errors.js';
+import type { SessionKind } from '../core/peer-signal.js';
 
 /** What the popup shows of a pairing session; sent from the offscreen document. */
 export type SessionRole = 'send' | 'receive' | 'paired';
@@ -35,6 +36,8 @@ export interface SessionView {
   error?: ErrorData;
   /** The other device's name, once known (its identity arrives sealed). */
   peerName?: string;
+  /** What the session is for, once known. */
+  kind?: SessionKind;
   /** This side chose "remember this device" in this session. */
   remembered?: boolean;
   messages: ChatLine[];

@@ -33,6 +33,7 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
   const next = { ...(await loadSettings()), ...patch };
   if (patch.signalingUrl !== undefined)
     next.signalingUrl = validateSignalingUrl(patch.signalingUrl);
+  if (patch.deviceName !== undefined) next.deviceName = validateDeviceName(patch.deviceName);
   await browser.storage.local.set({ settings: next });
   return next;
 }

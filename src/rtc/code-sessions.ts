@@ -4,9 +4,9 @@
  */
 import { formatCode, generatePassword, parseCode } from '../core/code.js';
 import { PeerbeamError } from '../core/errors.js';
-import { SignalingConnection } from '../shared/signaling-client.js';
+import { SignalingConnection } from './signaling-client.js';
 import { establishSealedSignaling } from './sealed-signaling.js';
-import type { EstablishContext, Established } from './session.js';
+import type { EstablishContext, Established } from './establish.js';
 
 function releaseBy(connection: SignalingConnection): Established['release'] {
   return (mood) => {

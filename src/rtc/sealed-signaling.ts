@@ -8,7 +8,7 @@ import { decodeRelayBody, encodeRelayBody, RelayKind } from '../core/handshake-w
 import { createHandshake, PairingError, type SessionKeys } from '../core/pake.js';
 import { decodePeerSignal, type PeerSignal } from '../core/peer-signal.js';
 import { PROTOCOL_VERSION } from '../core/protocol.js';
-import type { SignalingConnection } from '../shared/signaling-client.js';
+import type { SignalingConnection } from './signaling-client.js';
 
 export type Side = 'A' | 'B';
 type SignalOf<T extends PeerSignal['t']> = Extract<PeerSignal, { t: T }>;
