@@ -5,20 +5,24 @@
  * Every frame is one JSON text message. Anything that arrives from the network is `unknown`
  * until `decodeClientFrame` / `decodeServerFrame` accepts it.
  *
- *   client                         server                          client
- *     | hello{v}                     |                                |
- *     |----------------------------->| welcome{v, limits}             |
- *     |<-----------------------------|                                |
- *     | allocate                     |                                |
- *     |----------------------------->| allocated{nameplate}           |
- *     |<-----------------------------|            claim{nameplate}    |
- *     |                              |<-------------------------------|
- *     | peer{joined}                 | claimed{nameplate}             |
- *     |<-----------------------------|------------------------------->|
- *     | relay{body}  (opaque, sealed end to end by the clients)       |
- *     |<=============================|===============================>|
- *     | release{mood}                | peer{left, mood}               |
- *     |----------------------------->|------------------------------->|
+ *   client A                       server                          client B
+ *     | hello{v}                     |                     hello{v} |
+ *     |----------------------------->|<-----------------------------|
+ *     |        welcome{v, maxFrameBytes} (to each)                  |
+ *     | allocate                     |                              |
+ *     |----------------------------->|                              |
+ *     |<----------- allocated{nameplate}                            |
+ *     |                              |<------------ claim{nameplate}|
+ *     |                              |------------> claimed{nameplate}
+ *     |<--------- paired{iceServers} | paired{iceServers} --------->|
+ *     | relay{body}  (opaque, sealed end to end by the clients)     |
+ *     |<=============================|=============================>|
+ *     | release{mood}                | peer{left, mood}             |
+ *     |----------------------------->|----------------------------->|
+ *
+ * Paired devices use join{mailbox} → joined{peerPresent} instead of allocate/claim.
+ * `peer{left}` without a mood means the other side disconnected. Frames over 4× the frame
+ * limit are cut off by the WebSocket layer with 1009, which means the same as FRAME_TOO_LARGE.
  */
 import { z } from 'zod';
 
