@@ -24,6 +24,8 @@ export default defineConfig({
     rollupOptions: {
       input: {
         offscreen: 'src/offscreen/offscreen.html',
+        send: 'src/send/send.html',
+        viewer: 'src/viewer/viewer.html',
       },
     },
   },

@@ -21,6 +21,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'nat',
+          include: ['test/nat/**/*.nat.ts'],
+          environment: 'node',
+          // A session that must fail takes PeerLink's 20 s timeout; launches add a few seconds.
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+          // Each file builds namespaces and launches two Chromium instances: one file at a time.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -29,7 +29,7 @@ export function renderCoturnConfig({
   );
   const deploymentOnly =
     /^(listening-ip|relay-ip|external-ip|static-auth-secret|realm|listening-port|min-port|max-port|log-file|pidfile|userdb|cert|pkey|tls-listening-port)=.*$/;
-  const loopbackDenials = /^(no-loopback-peers|denied-peer-ip=127\.0\.0\.0-.*|denied-peer-ip=::1)$/;
+  const loopbackDenials = /^(denied-peer-ip=127\.0\.0\.0-.*|denied-peer-ip=::1)$/;
   const lines = template
     .split('\n')
     .map((line) => line.trim())

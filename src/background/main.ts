@@ -7,7 +7,10 @@ import browser from 'webextension-polyfill';
 import { call, registerMethods } from '../shared/messaging.js';
 import type { MethodName, Params } from '../shared/protocol-map.js';
 import { loadSettings, saveSettings } from '../shared/settings.js';
+import { onBlobDownloadEnded, saveDownload } from './downloads.js';
+import { notifyTransferEnded } from './notifications.js';
 import { ensureOffscreenDocument } from './offscreen-document.js';
+import { captureActiveTab, openTabViewer, showTabShareBadge, watchTabs } from './tab-share.js';
 
 /** Forwards a popup request to the offscreen document, creating it first if needed. */
 function forward<M extends MethodName<'offscreen'>>(method: M) {
@@ -26,6 +29,16 @@ registerMethods('background', {
     const settings = await loadSettings();
     return forward('startReceive')({ code, settings });
   },
+  async startSendFiles({ batchId, deviceId }) {
+    const settings = await loadSettings();
+    return forward('startSendFiles')({ batchId, settings, ...(deviceId ? { deviceId } : {}) });
+  },
+  ensureReady: ensureOffscreenDocument,
+  acceptFiles: forward('acceptFiles'),
+  declineFiles: forward('declineFiles'),
+  cancelTransfer: forward('cancelTransfer'),
+  saveDownload: ({ url, filename }) => saveDownload(url, filename),
+  transferEnded: notifyTransferEnded,
   getSession: forward('getSession'),
   sendText: forward('sendText'),
   closeSession: forward('closeSession'),
@@ -39,9 +52,23 @@ registerMethods('background', {
     await forward('configure')({ settings });
     return settings;
   },
+  async startTabShare({ quality }) {
+    const [tab, settings] = await Promise.all([captureActiveTab(), loadSettings()]);
+    return forward('startTabShare')({ ...tab, quality, settings });
+  },
+  stopTabShare: forward('stopTabShare'),
+  getTabShare: forward('getTabShare'),
+  setTabShareBadge: showTabShareBadge,
+  openTabViewer: ({ viewerId }) => openTabViewer(viewerId),
 });
 
 // Links to paired devices live in the offscreen document: start it with the browser, so this
 // device can be reached (and receive links) without opening the popup first.
 browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
 browser.runtime.onInstalled.addListener(() => void ensureOffscreenDocument());
+
+onBlobDownloadEnded((url) => void forward('downloadEnded')({ url }));
+
+// A shared tab that closes or leaves for a browser page stops its share; a closed viewer tab
+// leaves the share it watched.
+watchTabs((params) => call('offscreen', 'tabGone', params));

@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'NO_SESSION',
   'CANCELLED',
+  'DECLINED',
+  'INTEGRITY',
+  'SAVE_FAILED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

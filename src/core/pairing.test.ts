@@ -6,6 +6,7 @@ import {
   deviceAuthChallenge,
   pairedMailboxId,
   pairedRole,
+  resumeSecret,
 } from './pairing.js';
 import { MAILBOX_ID_PATTERN } from './protocol.js';
 
@@ -68,5 +69,14 @@ describe('paired devices authenticate with their long-term keys', () => {
     expect(pairedRole('key-1', 'key-2')).toBe('A');
     expect(pairedRole('key-2', 'key-1')).toBe('B');
     expect(() => pairedRole('same', 'same')).toThrow(/itself/);
+  });
+});
+
+describe('a session can find its peer again after signaling drops', () => {
+  it('both sides derive the same resume secret, apart from the pairing secret', () => {
+    const [a, b] = handshakeKeys();
+    expect(resumeSecret(a.sessionKey)).toEqual(resumeSecret(b.sessionKey));
+    expect(resumeSecret(a.sessionKey)).not.toEqual(derivePairingSecret(a.sessionKey));
+    expect(pairedMailboxId(resumeSecret(a.sessionKey))).toMatch(MAILBOX_ID_PATTERN);
   });
 });

@@ -23,6 +23,15 @@ export function pairedMailboxId(pairingSecret: Uint8Array): string {
 }
 
 /**
+ * The secret two sides of one session use to find each other again after signaling dropped
+ * mid-transfer (the mailbox id comes from it with pairedMailboxId). Lives as long as the
+ * session; never stored.
+ */
+export function resumeSecret(sessionKey: Uint8Array): Uint8Array {
+  return derive(sessionKey, 'peerbeam session resume');
+}
+
+/**
  * What each paired device signs with its long-term key to prove it is the device that was
  * remembered: bound to this session's key and to the signer's role, so a signature can be
  * neither replayed into another session nor reflected back.

@@ -12,10 +12,13 @@ export const MAX_DEVICE_NAME_CHARS = 60;
 export const SessionKind = z.enum(['chat', 'files', 'tab']);
 export type SessionKind = z.infer<typeof SessionKind>;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const Generation = z.number().int().min(0).max(10_000).default(0);
 
 export const PeerSignal = z.discriminatedUnion('t', [
   z.strictObject({
     t: z.literal('description'),
+    /** Which peer connection of the session this is for (a reconnect makes a new one). */
+    gen: Generation,
     description: z.strictObject({
       type: z.enum(['offer', 'answer']),
       sdp: z.string().min(1).max(MAX_SDP_CHARS),
@@ -23,6 +26,7 @@ export const PeerSignal = z.discriminatedUnion('t', [
   }),
   z.strictObject({
     t: z.literal('candidate'),
+    gen: Generation,
     candidate: z.strictObject({
       candidate: z.string().max(1024),
       sdpMid: z.string().max(64).nullable().optional(),
@@ -45,13 +49,15 @@ export const PeerSignal = z.discriminatedUnion('t', [
   /** Sent by the side that started the session, after identities: what it offers. */
   z.strictObject({ t: z.literal('intent'), kind: SessionKind }),
   /** Paired devices: open a peer-to-peer session now. */
-  z.strictObject({ t: z.literal('connect') }),
+  z.strictObject({ t: z.literal('connect'), kind: SessionKind }),
   /** Paired devices: this side forgot the pairing; forget it too. */
   z.strictObject({ t: z.literal('unpair') }),
   /** Tells the peer why this side gave up (e.g. it received a frame that failed to open). */
   z.strictObject({ t: z.literal('abort'), code: z.enum(['TAMPERED', 'CONNECTION_FAILED']) }),
 ]);
 export type PeerSignal = z.infer<typeof PeerSignal>;
+/** What a sender may write: fields with defaults (the connection generation) may be left out. */
+export type PeerSignalInput = z.input<typeof PeerSignal>;
 
 export function decodePeerSignal(value: unknown): PeerSignal | undefined {
   const result = PeerSignal.safeParse(value);

@@ -8,6 +8,7 @@
 import { toHex } from '../core/bytes.js';
 import { PeerbeamError } from '../core/errors.js';
 import { deviceAuthChallenge, pairedRole } from '../core/pairing.js';
+import type { SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
 import type { DeviceView } from '../shared/session-view.js';
 import { SignalingConnection } from '../rtc/signaling-client.js';
@@ -29,7 +30,7 @@ export interface DeviceLinkEvents {
   signalingUrl(): string;
   changed(): void;
   /** The peer asked to open a session over this link. */
-  connectRequested(link: DeviceLink): void;
+  connectRequested(link: DeviceLink, kind: SessionKind): void;
   /** The peer unpaired (or we finished unpairing): forget the link. */
   unpaired(link: DeviceLink): void;
 }
@@ -153,7 +154,7 @@ export class DeviceLink {
       return;
     }
     sealed.subscribe((message) => {
-      if (message.t === 'connect') this.events.connectRequested(this);
+      if (message.t === 'connect') this.events.connectRequested(this, message.kind);
       if (message.t === 'unpair') void this.forget();
     });
     this.events.changed();

@@ -12,15 +12,22 @@ import { receiveByCode, sendByCode } from '../rtc/code-sessions.js';
 import { DeviceLinks, type DeviceLink } from './device-links.js';
 import { deviceIdFor, deviceIdentity } from './device-store.js';
 import type { EstablishContext, Established } from '../rtc/establish.js';
+import type { SaveFile } from './file-receiver.js';
+import type { OutgoingFile } from './file-sender.js';
+import { opfsPath } from './opfs-messages.js';
 import { Session } from './session.js';
+import { createTabHost } from './tab-share-host.js';
+import { FILE_BATCH_CHANNEL } from '../shared/file-batch.js';
 
 let settings: Settings | undefined;
 let current: Session | undefined;
+/** Sharing a tab live, and watching one in a viewer page. */
+const tabs = createTabHost(configure);
 
 const links = new DeviceLinks({
   signalingUrl: () => requireSettings().signalingUrl,
   changed: () => notify('popup', 'devicesChanged', links.list()),
-  connectRequested: (link) => void startPaired(link),
+  connectRequested: (link, kind) => void startPaired(link, kind),
 });
 
 function requireSettings(): Settings {
@@ -38,6 +45,8 @@ async function start(
   role: SessionRole,
   establish: (context: EstablishContext) => Promise<Established>,
   intent?: SessionKind,
+  files?: OutgoingFile[],
+  intentAgreed = false,
 ): Promise<SessionView> {
   const { publicKey } = await deviceIdentity();
   current?.close();
@@ -46,11 +55,17 @@ async function start(
     self: { name: requireSettings().deviceName, publicKey },
     establish,
     intent,
-    onTabOffered: () =>
-      Promise.reject(
-        new PeerbeamError('BAD_REQUEST', 'watching a shared tab is not supported yet'),
-      ),
+    files,
+    intentAgreed,
+    onTabOffered: (established) =>
+      tabs.offerTab(established, {
+        ...(session.peer ? { sharerName: session.peer.name } : {}),
+        onEnded: () => session.close(),
+      }),
+    saveFile,
+    signalingUrl: () => requireSettings().signalingUrl,
     onChange: (view) => notify('popup', 'sessionChanged', view),
+    onTransferEnd: (view) => void call('background', 'transferEnded', view),
   });
   current = session;
   void session.run();
@@ -58,7 +73,11 @@ async function start(
 }
 
 /** A session with a paired device over its link: no code, no new PAKE on a nameplate. */
-function startPaired(link: DeviceLink, intent?: SessionKind): Promise<SessionView> {
+function startPaired(
+  link: DeviceLink,
+  intent?: SessionKind,
+  files?: OutgoingFile[],
+): Promise<SessionView> {
   const sealed = link.sealed;
   if (!sealed) throw new PeerbeamError('NO_SESSION', `${link.device.name} is not online`);
   const { name, publicKey } = link.device;
@@ -74,6 +93,8 @@ function startPaired(link: DeviceLink, intent?: SessionKind): Promise<SessionVie
       };
     },
     intent,
+    files,
+    true,
   );
 }
 
@@ -99,6 +120,66 @@ async function rememberPeer(): Promise<void> {
   session.markRemembered();
 }
 
+/** Received files wait in OPFS until their download finished; then their copy goes. */
+const savedFiles = new Map<string, { transferId: string; index: number }>();
+
+const saveFile: SaveFile = async (file, relativePath, where) => {
+  // As octet-stream, so Chromium keeps the sender's extension instead of guessing one.
+  const url = URL.createObjectURL(file.slice(0, file.size, 'application/octet-stream'));
+  savedFiles.set(url, where);
+  await call('background', 'saveDownload', { url, filename: `Peerbeam/${relativePath}` });
+};
+
+async function downloadEnded(url: string): Promise<void> {
+  const where = savedFiles.get(url);
+  URL.revokeObjectURL(url);
+  if (!where) return;
+  savedFiles.delete(url);
+  const [root, transfer, name] = opfsPath(where.transferId, where.index);
+  const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(root);
+  const transferDir = await dir.getDirectoryHandle(transfer);
+  await transferDir.removeEntry(name).catch(() => undefined);
+}
+
+/**
+ * Files picked on the send page arrive here by structured clone (File objects cannot travel
+ * through runtime messages, which are JSON). They wait, by batch id, for startSendFiles.
+ */
+const fileBatches = new Map<string, OutgoingFile[]>();
+const batchWaiters = new Map<string, () => void>();
+new BroadcastChannel(FILE_BATCH_CHANNEL).addEventListener(
+  'message',
+  (event: MessageEvent<unknown>) => {
+    const batch = event.data as { batchId?: unknown; files?: unknown };
+    if (typeof batch.batchId !== 'string' || !Array.isArray(batch.files)) return;
+    const files = (batch.files as { file?: unknown; path?: unknown }[]).filter(
+      (entry): entry is OutgoingFile =>
+        entry.file instanceof File && typeof entry.path === 'string',
+    );
+    fileBatches.set(batch.batchId, files);
+    batchWaiters.get(batch.batchId)?.();
+  },
+);
+
+async function takeBatch(batchId: string): Promise<OutgoingFile[]> {
+  if (!fileBatches.has(batchId)) {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new PeerbeamError('BAD_REQUEST', 'the files never arrived')),
+        10_000,
+      );
+      batchWaiters.set(batchId, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    batchWaiters.delete(batchId);
+  }
+  const files = fileBatches.get(batchId)!;
+  fileBatches.delete(batchId);
+  return files;
+}
+
 registerMethods('offscreen', {
   configure: ({ settings: next }) => configure(next),
   startSend: ({ settings: next }) => {
@@ -109,6 +190,20 @@ registerMethods('offscreen', {
     configure(next);
     return start('receive', receiveByCode(next.signalingUrl, code));
   },
+  startSendFiles: async ({ batchId, settings: next, deviceId }) => {
+    configure(next);
+    const files = await takeBatch(batchId);
+    if (deviceId) {
+      const link = links.get(deviceId);
+      link.sealed?.send({ t: 'connect', kind: 'files' });
+      return startPaired(link, 'files', files);
+    }
+    return start('send', sendByCode(next.signalingUrl), 'files', files);
+  },
+  acceptFiles: () => requireSession().acceptFiles(),
+  declineFiles: () => requireSession().declineFiles(),
+  cancelTransfer: () => requireSession().cancelTransfer(),
+  downloadEnded: ({ url }) => downloadEnded(url),
   getSession: () => current?.snapshot() ?? null,
   sendText: ({ text }) => requireSession().sendText(text),
   closeSession: () => {
@@ -118,11 +213,12 @@ registerMethods('offscreen', {
   listDevices: () => links.list(),
   connectDevice: ({ id }) => {
     const link = links.get(id);
-    link.sealed?.send({ t: 'connect' });
+    link.sealed?.send({ t: 'connect', kind: 'chat' });
     return startPaired(link, 'chat');
   },
   unpairDevice: ({ id }) => links.get(id).unpair(),
   ping: () => 'pong' as const,
+  ...tabs.methods,
 });
 
 // Boot: settings live in chrome.storage, which only the service worker can read.

@@ -7,18 +7,34 @@
  *
  * How the sealed signaling link comes about is the caller's (`establish`): by code (allocate
  * or claim a nameplate, then the PAKE) or from a paired device's link. From the sealed link on,
- * every session is the same: identities, then WebRTC with sealed SDP and ICE.
+ * every session is the same: identities, intent, then WebRTC with sealed SDP and ICE.
+ *
+ * While files are moving, a lost connection is recovered rather than fatal: first an ICE
+ * restart on the same peer connection (its data channel survives), then, if that does not
+ * bring it back, a new peer connection and a resume from the receiver's last checkpoint. When
+ * signaling dropped too, both sides meet again in a mailbox derived from the session key.
  */
+import { toHex } from '../core/bytes.js';
 import { PeerbeamError, toErrorData } from '../core/errors.js';
+import { pairedMailboxId, resumeSecret } from '../core/pairing.js';
 import type { PeerSignal, SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
-import type { SessionRole, SessionStep, SessionView } from '../shared/session-view.js';
-import { PeerLink } from '../rtc/peer-link.js';
+import { decodeControl, encodeControl } from '../core/transfer-protocol.js';
 import type { EstablishContext, Established, PeerIdentity } from '../rtc/establish.js';
-import type { SealedSignaling } from '../rtc/sealed-signaling.js';
+import { PeerLink } from '../rtc/peer-link.js';
+import { establishSealedSignaling, type SealedSignaling } from '../rtc/sealed-signaling.js';
+import { SignalingConnection } from '../rtc/signaling-client.js';
+import type { SessionRole, SessionStep, SessionView } from '../shared/session-view.js';
+import { FileReceiver, type SaveFile } from './file-receiver.js';
+import { FileSender, type OutgoingFile } from './file-sender.js';
 
 const MAX_CHAT_LINES = 200;
 const MAX_TEXT_CHARS = 4_000;
+/** How long a transfer keeps trying to get its connection back before it gives up. */
+const RECOVERY_DEADLINE_MS = 120_000;
+/** A connection 'disconnected' this long is treated as lost (consent checks stopped). */
+const DISCONNECTED_GRACE_MS = 2_000;
+const ICE_RESTART_WAIT_MS = 8_000;
 
 export interface SessionOptions {
   role: SessionRole;
@@ -27,16 +43,34 @@ export interface SessionOptions {
   establish(context: EstablishContext): Promise<Established>;
   /** Set on the side that starts the session; the other side learns it from the peer. */
   intent?: SessionKind;
+  /** Both sides already know the intent (a paired device's connect request carried it). */
+  intentAgreed?: boolean;
+  /** The files to send, when the intent is 'files'. */
+  files?: OutgoingFile[];
   /** The peer offers a live tab: hand the sealed link to a viewer page. */
   onTabOffered(established: Established): Promise<void>;
+  /** Saves a received, verified file into Downloads. */
+  saveFile: SaveFile;
+  /** Where to reconnect if signaling drops mid-transfer. */
+  signalingUrl(): string;
   onChange(view: SessionView): void;
+  /** A transfer reached a final state (for a notification). */
+  onTransferEnd?(view: SessionView): void;
 }
 
 export class Session {
   private readonly abort = new AbortController();
   private readonly view: SessionView;
   private established: Established | undefined;
+  private sealedLink: SealedSignaling | undefined;
+  private readonly extraConnections: SignalingConnection[] = [];
+  private link: PeerLink | undefined;
   private channel: RTCDataChannel | undefined;
+  private transfer: FileSender | FileReceiver | undefined;
+  private recovering: Promise<void> | undefined;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** TURN credentials from a re-established mailbox (the first ones may have expired). */
+  private freshIceServers: IceServer[] | undefined;
   peer: PeerIdentity | undefined;
 
   constructor(private readonly options: SessionOptions) {
@@ -50,11 +84,11 @@ export class Session {
   }
 
   snapshot(): SessionView {
-    return structuredClone(this.view);
+    return structuredClone({ ...this.view, transfer: this.transfer?.progress?.snapshot() });
   }
 
   get sealed(): SealedSignaling | undefined {
-    return this.established?.sealed;
+    return this.sealedLink;
   }
 
   get isOver(): boolean {
@@ -75,9 +109,7 @@ export class Session {
       this.abort.signal.throwIfAborted();
       const { sealed } = established;
       this.view.verifier = sealed.keys.verifier;
-      void sealed.ended.then((reason) => {
-        if (this.view.step !== 'open') this.fail(reason);
-      });
+      this.useSealed(sealed);
       this.peer = established.peer ?? (await this.exchangeIdentities(sealed));
       this.view.peerName = this.peer.name;
       const kind = await this.exchangeIntent(sealed);
@@ -88,7 +120,10 @@ export class Session {
         this.setStep('open');
         return;
       }
-      await this.connectPeer(sealed, established.iceServers);
+      if (kind === 'files') this.transfer = this.createTransfer();
+      this.setStep('connecting-peer');
+      await this.connectLink(0);
+      this.setStep('open');
     } catch (error) {
       this.fail(error);
     }
@@ -104,15 +139,59 @@ export class Session {
       throw new PeerbeamError('NO_SESSION', 'not connected to a peer');
     }
     const trimmed = text.slice(0, MAX_TEXT_CHARS);
-    this.channel.send(trimmed);
+    this.channel.send(encodeControl({ t: 'chat', text: trimmed }));
     this.addLine('me', trimmed);
+  }
+
+  acceptFiles(): void {
+    if (!(this.transfer instanceof FileReceiver)) throw new PeerbeamError('NO_SESSION', 'no offer');
+    this.transfer.accept();
+  }
+
+  declineFiles(): void {
+    if (!(this.transfer instanceof FileReceiver)) throw new PeerbeamError('NO_SESSION', 'no offer');
+    this.transfer.decline();
+  }
+
+  cancelTransfer(): void {
+    this.transfer?.cancel();
   }
 
   close(): void {
     if (this.isOver) return;
-    this.established?.sealed.trySend({ t: 'bye' });
+    if (this.transfer && !this.transfer.progress?.isFinal) this.transfer.cancel();
+    this.sealedLink?.trySend({ t: 'bye' });
     this.setStep('closed');
     this.teardown('happy');
+  }
+
+  private createTransfer(): FileSender | FileReceiver {
+    const onEnd = (error?: PeerbeamError) => {
+      if (error) this.view.error = error.toData();
+      this.changed();
+      this.options.onTransferEnd?.(this.snapshot());
+    };
+    if (this.options.files) {
+      return new FileSender(this.options.files ?? [], () => this.changed(), onEnd);
+    }
+    return new FileReceiver(this.view.id, this.options.saveFile, () => this.changed(), onEnd);
+  }
+
+  private get transferActive(): boolean {
+    const progress = this.transfer?.progress;
+    return progress !== undefined && !progress.isFinal;
+  }
+
+  /** Routes a (new) sealed link's signals here; its end starts a recovery mid-transfer. */
+  private useSealed(sealed: SealedSignaling): void {
+    this.sealedLink = sealed;
+    sealed.subscribe((signal) => this.onPeerSignal(signal));
+    void sealed.ended.then((reason) => {
+      if (this.sealedLink !== sealed || this.isOver) return;
+      if (this.view.step !== 'open' && !this.recovering) this.fail(reason);
+      else if (this.transferActive && reason.code !== 'TAMPERED') void this.recover();
+      else if (reason.code === 'TAMPERED') this.fail(reason);
+    });
   }
 
   private async exchangeIdentities(sealed: SealedSignaling): Promise<PeerIdentity> {
@@ -124,6 +203,7 @@ export class Session {
 
   /** The side that started the session says what it offers; the other side learns it. */
   private async exchangeIntent(sealed: SealedSignaling): Promise<SessionKind> {
+    if (this.options.intentAgreed && this.options.intent) return this.options.intent;
     if (this.options.intent) {
       sealed.send({ t: 'intent', kind: this.options.intent });
       return this.options.intent;
@@ -131,45 +211,188 @@ export class Session {
     return (await sealed.expect('intent')).kind;
   }
 
-  private async connectPeer(sealed: SealedSignaling, iceServers: IceServer[]): Promise<void> {
-    this.setStep('connecting-peer');
+  private newLink(generation: number): PeerLink {
+    this.link?.close();
     const link = new PeerLink({
-      role: sealed.role,
-      iceServers,
+      role: this.requireSealed().role,
+      iceServers: this.iceServers(),
       signal: this.abort.signal,
-      sendSignal: (signal) => sealed.trySend(signal),
+      generation,
+      sendSignal: (signal) => this.sealedLink?.trySend(signal),
     });
-    const unsubscribe = sealed.subscribe((signal) => this.onPeerSignal(link, signal));
-    this.abort.signal.addEventListener('abort', unsubscribe, { once: true });
-    if (sealed.role === 'A') await link.offer();
+    this.link = link;
+    link.pc.addEventListener('connectionstatechange', () => this.watchConnection(link));
+    return link;
+  }
+
+  /** Makes the link of `generation` (side A offers) and attaches its channel when open. */
+  private async connectLink(generation: number): Promise<void> {
+    const link = this.newLink(generation);
+    if (this.requireSealed().role === 'A') await link.offer();
+    await this.attachChannel(link);
+  }
+
+  private async attachChannel(link: PeerLink): Promise<void> {
     const channel = await link.channel;
+    if (this.link !== link) return;
     this.channel = channel;
     channel.addEventListener('message', (event) => {
-      if (typeof event.data === 'string') this.addLine('peer', event.data.slice(0, MAX_TEXT_CHARS));
+      if (typeof event.data !== 'string') return;
+      const message = decodeControl(event.data);
+      if (message?.t === 'chat') this.addLine('peer', message.text);
     });
     channel.addEventListener('close', () => {
-      if (this.view.step === 'open') {
+      if (this.channel !== channel || this.isOver) return;
+      if (this.transferActive) void this.recover();
+      else if (this.view.step === 'open') {
         this.setStep('closed');
         this.teardown('happy');
       }
     });
+    this.transfer?.attach(channel, link.maxMessageSize);
     const pair = await link.selectedPair();
     if (pair) {
       this.view.path = pair.path;
       this.view.candidates = `${pair.local} → ${pair.remote}`;
     }
-    this.setStep('open');
+    this.changed();
   }
 
-  private onPeerSignal(link: PeerLink, signal: PeerSignal): void {
+  private watchConnection(link: PeerLink): void {
+    if (this.link !== link || !this.transferActive) return;
+    const state = link.pc.connectionState;
+    clearTimeout(this.disconnectedTimer);
+    if (state === 'failed') void this.recover();
+    if (state === 'disconnected') {
+      this.disconnectedTimer = setTimeout(() => void this.recover(), DISCONNECTED_GRACE_MS);
+    }
+  }
+
+  private onPeerSignal(signal: PeerSignal): void {
     if (signal.t === 'bye') {
       if (this.view.step !== 'open')
         this.fail(new PeerbeamError('PEER_LEFT', 'the other side left'));
       return;
     }
-    if (signal.t === 'description' || signal.t === 'candidate') {
-      link.handleSignal(signal).catch((error: unknown) => this.fail(error));
+    if (signal.t !== 'description' && signal.t !== 'candidate') return;
+    const current = this.link?.generation ?? -1;
+    if (signal.gen < current) return; // a connection we already replaced
+    if (signal.gen > current) {
+      // Side A gave up on the old connection and offers a new one: follow it.
+      if (this.requireSealed().role !== 'B' || signal.t !== 'description') return;
+      this.transfer?.detach();
+      const link = this.newLink(signal.gen);
+      void this.attachChannel(link).catch((error: unknown) => {
+        if (!this.recovering) this.fail(error);
+      });
     }
+    this.link
+      ?.handleSignal(signal)
+      .catch((error: unknown) => (this.recovering ? undefined : this.fail(error)));
+  }
+
+  /** Single flight: every trigger during a recovery joins the one running. */
+  private recover(): Promise<void> {
+    this.recovering ??= this.runRecovery().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
+  }
+
+  private async runRecovery(): Promise<void> {
+    const progress = this.transfer?.progress;
+    progress?.setState('reconnecting');
+    this.changed();
+    const deadline = Date.now() + RECOVERY_DEADLINE_MS;
+    let backoff = 500;
+    while (!this.isOver && Date.now() < deadline) {
+      try {
+        await this.ensureSealed(deadline);
+        if (this.healthy()) break;
+        if (this.requireSealed().role === 'A') {
+          const link = this.link;
+          if (link && !link.closed && this.channel?.readyState === 'open') {
+            await link.restartIce();
+            if ((await link.waitConnected(ICE_RESTART_WAIT_MS)) && this.healthy()) break;
+          }
+          this.transfer?.detach();
+          await this.connectLink((this.link?.generation ?? 0) + 1);
+          if (this.healthy()) break;
+        } else if (await this.waitHealthy(ICE_RESTART_WAIT_MS * 2)) {
+          break;
+        }
+      } catch {
+        // Not yet: signaling or the network is still down.
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+      backoff = Math.min(backoff * 2, 5_000);
+    }
+    if (this.isOver) return;
+    if (!this.healthy()) {
+      this.transfer?.cancel();
+      this.fail(new PeerbeamError('CONNECTION_FAILED', 'the connection could not be recovered'));
+      return;
+    }
+    if (progress?.state === 'reconnecting') progress.setState('transferring');
+    this.changed();
+  }
+
+  private healthy(): boolean {
+    return this.link?.pc.connectionState === 'connected' && this.channel?.readyState === 'open';
+  }
+
+  private async waitHealthy(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && !this.isOver) {
+      if (this.healthy()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return this.healthy();
+  }
+
+  /**
+   * The sealed link, re-established if it ended: both sides join a mailbox derived from the
+   * session key and run the PAKE again with a secret derived from it. The server sees a new
+   * random-looking mailbox id and nothing else.
+   */
+  private async ensureSealed(deadline: number): Promise<SealedSignaling> {
+    const current = this.requireSealed();
+    if (current.isOpen) return current;
+    const secret = resumeSecret(this.established!.sealed.keys.sessionKey);
+    const mailbox = pairedMailboxId(secret);
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(deadline - Date.now())]);
+    const connection = await SignalingConnection.open(this.options.signalingUrl(), signal);
+    this.extraConnections.push(connection);
+    try {
+      connection.send({ type: 'join', mailbox });
+      for (;;) {
+        const frame = await connection.next(signal);
+        if (frame.type === 'paired') {
+          this.freshIceServers = frame.iceServers;
+          break;
+        }
+      }
+      const sealed = await establishSealedSignaling(connection, {
+        role: current.role,
+        password: toHex(secret),
+        context: mailbox,
+        signal,
+      });
+      this.useSealed(sealed);
+      return sealed;
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
+  private iceServers(): IceServer[] {
+    return this.freshIceServers ?? this.established?.iceServers ?? [];
+  }
+
+  private requireSealed(): SealedSignaling {
+    if (!this.sealedLink) throw new PeerbeamError('NO_SESSION', 'no sealed link');
+    return this.sealedLink;
   }
 
   private addLine(from: 'me' | 'peer', text: string): void {
@@ -181,6 +404,10 @@ export class Session {
   private fail(error: unknown): void {
     if (this.isOver) return;
     this.view.error = toErrorData(error);
+    if (this.view.error.code === 'CONNECTION_FAILED') {
+      // Tell the peer why, so both sides show the same reason instead of "the other side left".
+      this.sealedLink?.trySend({ t: 'abort', code: 'CONNECTION_FAILED' });
+    }
     this.setStep('failed');
     this.teardown('errory');
   }
@@ -196,8 +423,11 @@ export class Session {
   }
 
   private teardown(mood: 'happy' | 'errory'): void {
+    clearTimeout(this.disconnectedTimer);
     this.abort.abort();
     this.channel?.close();
+    this.link?.close();
     this.established?.release(mood);
+    for (const connection of this.extraConnections) connection.close();
   }
 }

@@ -1,3 +1,4 @@
+import browser from 'webextension-polyfill';
 import { useState } from 'preact/hooks';
 import { t } from '../shared/i18n.js';
 
@@ -5,9 +6,21 @@ export function Home(props: { onSend: () => void; onReceive: (code: string) => v
   const [code, setCode] = useState('');
   return (
     <>
-      <button type="button" id="send" onClick={props.onSend}>
-        {t('send')}
-      </button>
+      <div class="row">
+        <button
+          type="button"
+          id="send-files"
+          onClick={() => {
+            void browser.tabs.create({ url: browser.runtime.getURL('src/send/send.html') });
+            window.close();
+          }}
+        >
+          {t('sendFiles')}
+        </button>
+        <button type="button" class="secondary" id="send" onClick={props.onSend}>
+          {t('send')}
+        </button>
+      </div>
       <h2>{t('receive')}</h2>
       <form
         class="row"

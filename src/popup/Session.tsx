@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { call } from '../shared/messaging.js';
 import { describeError, t, type MessageKey } from '../shared/i18n.js';
 import type { SessionView } from '../shared/session-view.js';
+import { Transfer } from './Transfer.js';
 
 const stepText = (step: SessionView['step']): string =>
   t(`step_${step.replaceAll('-', '_')}` as MessageKey);
@@ -48,7 +49,8 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           ` (${t(view.path === 'relay' ? 'pathRelay' : 'pathDirect')})`}
       </p>
       {view.error && (
-        <p class="error" id="session-error" role="alert" data-code={view.error.code}>
+        <p class="error" id="session-error" role="alert" data-code={view.error.code}
+          title={view.error.message}>
           {describeError(view.error)}
         </p>
       )}
@@ -73,6 +75,7 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           )}
         </p>
       )}
+      {view.transfer && <Transfer view={view} transfer={view.transfer} />}
       {view.messages.length > 0 && (
         <ul class="chat" id="chat">
           {view.messages.map((line) => (

@@ -1,29 +1,39 @@
 /**
  * One RTCPeerConnection with one reliable, ordered data channel. Side A offers, side B
  * answers; every description and candidate goes out through `sendSignal` (which seals it).
- * Teardown is tied to an AbortSignal and safe to repeat.
+ * Each link has a generation: after a failed connection the session replaces the link with the
+ * next generation, and signals of an older one are ignored. An ICE restart keeps the link
+ * (and its data channel, whose SCTP association survives the new ICE path).
+ * Teardown (`close`, or the owner's AbortSignal) is safe to repeat.
  */
 import { PeerbeamError } from '../core/errors.js';
 import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
-import type { PeerSignal } from '../core/peer-signal.js';
+import type { PeerSignal, PeerSignalInput } from '../core/peer-signal.js';
 
 const OPEN_TIMEOUT_MS = 20_000;
+
+type LinkSignal = Extract<PeerSignal, { t: 'description' | 'candidate' }>;
 
 export interface PeerLinkOptions {
   role: 'A' | 'B';
   iceServers: RTCIceServer[];
-  sendSignal(signal: PeerSignal): void;
+  sendSignal: (signal: PeerSignalInput) => void;
   signal: AbortSignal;
+  generation?: number;
 }
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
-  /** Resolves with the open data channel; rejects with CONNECTION_FAILED or on abort. */
+  readonly generation: number;
+  /** Resolves with the open data channel; rejects with CONNECTION_FAILED or on close. */
   readonly channel: Promise<RTCDataChannel>;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private readonly abort = new AbortController();
 
   constructor(private readonly options: PeerLinkOptions) {
-    const { signal } = options;
+    this.generation = options.generation ?? 0;
+    options.signal.addEventListener('abort', () => this.close(), { once: true });
+    const { signal } = this.abort;
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
     this.pc.addEventListener(
       'icecandidate',
@@ -32,6 +42,7 @@ export class PeerLink {
         const candidate = event.candidate.toJSON();
         options.sendSignal({
           t: 'candidate',
+          gen: this.generation,
           candidate: { ...candidate, candidate: candidate.candidate ?? '' },
         });
       },
@@ -78,54 +89,87 @@ export class PeerLink {
       }
     });
     this.channel.catch(() => undefined);
-    signal.addEventListener('abort', () => this.pc.close(), { once: true });
+  }
+
+  get closed(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** The peer's SCTP max-message-size (Chromium: 256 KiB), once connected. */
+  get maxMessageSize(): number | null {
+    return this.pc.sctp?.maxMessageSize ?? null;
   }
 
   /** Side A starts negotiation. */
   async offer(): Promise<void> {
     await this.pc.setLocalDescription();
-    const description = this.pc.localDescription;
-    if (!description) throw new PeerbeamError('CONNECTION_FAILED', 'no local description');
-    this.options.sendSignal({
-      t: 'description',
-      description: { type: 'offer', sdp: description.sdp },
+    this.sendDescription();
+  }
+
+  /** Side A: new ICE credentials and candidates on the same connection (network changed). */
+  async restartIce(): Promise<void> {
+    this.pc.restartIce();
+    await this.offer();
+  }
+
+  /** Resolves true once connected (or already), false after `timeoutMs` or on close. */
+  waitConnected(timeoutMs: number): Promise<boolean> {
+    if (this.pc.connectionState === 'connected') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (result: boolean) => {
+        clearTimeout(timer);
+        this.pc.removeEventListener('connectionstatechange', onChange);
+        resolve(result);
+      };
+      const onChange = () => {
+        if (this.pc.connectionState === 'connected') done(true);
+        if (this.pc.connectionState === 'closed') done(false);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.pc.addEventListener('connectionstatechange', onChange);
     });
   }
 
-  async handleSignal(signal: PeerSignal): Promise<void> {
-    switch (signal.t) {
-      case 'description': {
-        const { type } = signal.description;
-        if ((type === 'offer') !== (this.options.role === 'B')) {
-          throw new PeerbeamError('CONNECTION_FAILED', `unexpected ${type}`);
-        }
-        await this.pc.setRemoteDescription(signal.description);
-        for (const candidate of this.pendingCandidates.splice(0)) {
-          await this.pc.addIceCandidate(candidate);
-        }
-        if (type === 'offer') {
-          await this.pc.setLocalDescription();
-          const answer = this.pc.localDescription;
-          if (!answer) throw new PeerbeamError('CONNECTION_FAILED', 'no local description');
-          this.options.sendSignal({
-            t: 'description',
-            description: { type: 'answer', sdp: answer.sdp },
-          });
-        }
-        return;
-      }
-      case 'candidate':
-        if (this.pc.remoteDescription) await this.pc.addIceCandidate(signal.candidate);
-        else this.pendingCandidates.push(signal.candidate);
-        return;
-      case 'bye':
-      case 'abort':
-        return;
+  async handleSignal(signal: LinkSignal): Promise<void> {
+    if (this.closed) return;
+    if (signal.t === 'candidate') {
+      if (this.pc.remoteDescription) await this.pc.addIceCandidate(signal.candidate);
+      else this.pendingCandidates.push(signal.candidate);
+      return;
+    }
+    const { type } = signal.description;
+    if ((type === 'offer') !== (this.options.role === 'B')) {
+      throw new PeerbeamError('CONNECTION_FAILED', `unexpected ${type}`);
+    }
+    await this.pc.setRemoteDescription(signal.description);
+    for (const candidate of this.pendingCandidates.splice(0)) {
+      await this.pc.addIceCandidate(candidate);
+    }
+    if (type === 'offer') {
+      await this.pc.setLocalDescription();
+      this.sendDescription();
     }
   }
 
   async selectedPair(): Promise<SelectedPair | undefined> {
     const report = await this.pc.getStats();
     return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.abort.abort();
+    this.pc.close();
+  }
+
+  private sendDescription(): void {
+    const description = this.pc.localDescription;
+    if (!description) throw new PeerbeamError('CONNECTION_FAILED', 'no local description');
+    const type = description.type === 'offer' ? 'offer' : 'answer';
+    this.options.sendSignal({
+      t: 'description',
+      gen: this.generation,
+      description: { type, sdp: description.sdp },
+    });
   }
 }

@@ -6,7 +6,7 @@
 import { PeerbeamError } from '../core/errors.js';
 import { decodeRelayBody, encodeRelayBody, RelayKind } from '../core/handshake-wire.js';
 import { createHandshake, PairingError, type SessionKeys } from '../core/pake.js';
-import { decodePeerSignal, type PeerSignal } from '../core/peer-signal.js';
+import { decodePeerSignal, type PeerSignal, type PeerSignalInput } from '../core/peer-signal.js';
 import { PROTOCOL_VERSION } from '../core/protocol.js';
 import type { SignalingConnection } from './signaling-client.js';
 
@@ -93,14 +93,14 @@ export class SealedSignaling {
     return this.endedWith === undefined;
   }
 
-  send(signal: PeerSignal): void {
+  send(signal: PeerSignalInput): void {
     if (this.endedWith) throw this.endedWith;
     const sealed = this.keys.channel.sealJson(signal);
     this.connection.send({ type: 'relay', body: encodeRelayBody(RelayKind.Sealed, sealed) });
   }
 
   /** Sends unless the link already ended (teardown paths: nothing left to tell). */
-  trySend(signal: PeerSignal): void {
+  trySend(signal: PeerSignalInput): void {
     try {
       this.send(signal);
     } catch {
@@ -158,7 +158,9 @@ export class SealedSignaling {
         if (signal.t === 'abort') {
           throw new PeerbeamError(
             signal.code,
-            'the other side stopped: it received an altered message',
+            signal.code === 'TAMPERED'
+              ? 'the other side stopped: it received an altered message'
+              : 'the other side found no path to this device',
           );
         }
         for (const listener of [...this.listeners]) listener(signal);

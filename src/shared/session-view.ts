@@ -20,6 +20,44 @@ export interface ChatLine {
   at: number;
 }
 
+export type TransferFileState = 'waiting' | 'active' | 'verifying' | 'saved' | 'failed';
+
+export interface TransferFileView {
+  path: string;
+  size: number;
+  done: number;
+  state: TransferFileState;
+}
+
+export type TransferState =
+  | 'preparing'
+  | 'offered'
+  | 'awaiting-accept'
+  | 'transferring'
+  | 'reconnecting'
+  | 'complete'
+  | 'declined'
+  | 'cancelled'
+  | 'failed';
+
+/** A file transfer as the popup shows it (sender or receiver side). */
+export interface TransferView {
+  direction: 'send' | 'receive';
+  state: TransferState;
+  fileCount: number;
+  totalBytes: number;
+  doneBytes: number;
+  bytesPerSecond: number;
+  etaSeconds?: number;
+  /** The first files (the popup lists at most this many). */
+  files: TransferFileView[];
+  /** How often the connection was lost and recovered during this transfer. */
+  recoveries: number;
+  /** Bytes that had to be sent again after recoveries (nothing before a checkpoint is). */
+  resentBytes: number;
+  failedFiles: number;
+}
+
 export interface SessionView {
   id: string;
   /** Grows with every change, so a late answer never overwrites a newer event. */
@@ -38,6 +76,8 @@ export interface SessionView {
   peerName?: string;
   /** What the session is for, once known. */
   kind?: SessionKind;
+  /** Files being sent or received in this session. */
+  transfer?: TransferView;
   /** This side chose "remember this device" in this session. */
   remembered?: boolean;
   messages: ChatLine[];

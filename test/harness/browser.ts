@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
@@ -15,7 +15,6 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
-  '--allow-loopback-in-peer-connection',
   `--disable-extensions-except=${TEST_DIST}`,
   `--load-extension=${TEST_DIST}`,
 ];
@@ -46,19 +45,37 @@ export interface LaunchOptions {
   extraArgs?: string[];
   /** A Chromium binary or wrapper script, used instead of CHROMIUM (NAT tests: a netns wrapper). */
   executablePath?: string;
+  /** Save downloads here under their real names (instead of Playwright's GUID names). */
+  downloadsDir?: string;
+  /** Offer 127.0.0.1 host candidates (default true; the loopback-only e2e namespace needs it). */
+  loopbackCandidates?: boolean;
 }
 
 export async function launchBrowser(options: LaunchOptions): Promise<PeerbeamBrowser> {
   const ownsProfile = !options.profileDir;
   const profileDir =
     options.profileDir ?? (await mkdtemp(join(tmpdir(), `peerbeam-${options.name}-`)));
+  if (options.downloadsDir) await preferDownloadsIn(profileDir, options.downloadsDir);
   const context = await chromium.launchPersistentContext(profileDir, {
+    acceptDownloads: options.downloadsDir !== undefined,
     executablePath: options.executablePath ?? CHROMIUM,
     headless: false, // --headless=new is passed explicitly: the extension-capable headless.
-    args: [...FLAGS, ...(options.extraArgs ?? [])],
+    args: [
+      ...FLAGS,
+      // Loopback-only namespaces have no other address for ICE; NAT hosts have real ones.
+      ...(options.loopbackCandidates === false ? [] : ['--allow-loopback-in-peer-connection']),
+      ...(options.extraArgs ?? []),
+    ],
     viewport: { width: 800, height: 600 },
   });
   const extensionId = EXTENSION_ID;
+  if (options.downloadsDir) {
+    // Playwright renames downloads to GUIDs; the browser's own behaviour keeps real names.
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
+    await cdp.detach();
+  }
 
   const serviceWorker = async (): Promise<Worker> => {
     const running = context
@@ -148,4 +165,20 @@ async function stopServiceWorker(context: BrowserContext, extensionId: string): 
   } finally {
     await page.close();
   }
+}
+
+async function preferDownloadsIn(profileDir: string, downloadsDir: string): Promise<void> {
+  await mkdir(join(profileDir, 'Default'), { recursive: true });
+  const preferences = join(profileDir, 'Default', 'Preferences');
+  const existing = await readFile(preferences, 'utf8').then(
+    (text) => JSON.parse(text) as Record<string, unknown>,
+    () => ({}),
+  );
+  await writeFile(
+    preferences,
+    JSON.stringify({
+      ...existing,
+      download: { default_directory: downloadsDir, prompt_for_download: false },
+    }),
+  );
 }

@@ -24,16 +24,20 @@ export async function run(
   options: RunOptions = {},
 ): Promise<RunResult> {
   const child = spawn(command, args, {
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: options.env ? { ...process.env, ...options.env } : process.env,
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  child.stdin.end(options.input ?? '');
+  if (child.stdin) {
+    // A command that exits before reading its input must not crash the test with EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
+  }
   const [code] = (await once(child, 'close')) as [number | null];
   clearTimeout(timer);
   return {

@@ -53,7 +53,7 @@ const SIDES: Record<'a' | 'b', Side> = {
  * the PID keeps two test files of one run apart.
  */
 export const RUN_PREFIX = process.env.PEERBEAM_NAT_RUN ?? `pbnat-${randomBytes(3).toString('hex')}`;
-const FILE_PREFIX = `${RUN_PREFIX}-${process.pid.toString(36)}`;
+export const FILE_PREFIX = `${RUN_PREFIX}-${process.pid.toString(36)}`;
 let topologyCount = 0;
 
 export interface Namespaces {
@@ -152,6 +152,8 @@ function inetRules(): string {
   ].join('\n');
 }
 
+const namespacesOf = (ns: Namespaces): string[] => [ns.hostA, ns.natA, ns.inet, ns.natB, ns.hostB];
+
 const live = new Set<Namespaces>();
 let exitHookInstalled = false;
 
@@ -161,7 +163,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const ns of live) {
-      for (const name of Object.values(ns)) {
+      for (const name of namespacesOf(ns)) {
         try {
           const pids = execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8' });
           for (const pid of pids.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
@@ -179,8 +181,8 @@ function installExitHook(): void {
   });
 }
 
-/** Namespaces of this run (or any run, with `prefix`) that still exist. */
-export async function listNamespaces(prefix = RUN_PREFIX): Promise<string[]> {
+/** Namespaces made by this test file (or with another `prefix`) that still exist. */
+export async function listNamespaces(prefix = FILE_PREFIX): Promise<string[]> {
   const out = await runOk('ip', ['netns', 'list']);
   return out
     .split('\n')
@@ -227,7 +229,7 @@ export async function createTopology(nat: { a: NatMode; b: NatMode }): Promise<T
 
   live.add(ns);
   try {
-    for (const namespace of Object.values(ns)) {
+    for (const namespace of namespacesOf(ns)) {
       await ip('netns', 'add', namespace);
       // No IPv6: link-local candidates would only add noise to ICE.
       await inNsOk(namespace, 'sysctl', [
@@ -324,7 +326,7 @@ export async function createTopology(nat: { a: NatMode; b: NatMode }): Promise<T
 
 async function destroyNamespaces(ns: Namespaces, children: Set<ChildProcess>): Promise<Teardown> {
   await Promise.all([...children].map((child) => stopChild(child)));
-  const names = Object.values(ns);
+  const names = namespacesOf(ns);
   // Browsers were closed by their owners; their helper processes may take a moment to go.
   let remaining: number[] = [];
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -1,0 +1,285 @@
+/**
+ * Receives files over a data channel (protocol: src/core/transfer-protocol.ts): shows the
+ * offer, and once accepted streams every chunk into OPFS through the writer worker, checks
+ * each file's SHA-256, and hands verified files to the service worker to save in Downloads.
+ * Chunks must arrive in order; anything else is refused. After a reconnect, `attach` rolls
+ * the current file back to its last checkpoint and asks the sender to go on from there.
+ */
+import { PeerbeamError } from '../core/errors.js';
+import { safeUniquePaths } from '../core/file-names.js';
+import {
+  ACK_EVERY_BYTES,
+  MAX_FILES,
+  decodeChunk,
+  decodeControl,
+  encodeControl,
+  type ManifestEntry,
+  type TransferControl,
+} from '../core/transfer-protocol.js';
+import { opfsPath, type WriterReply, type WriterRequest } from './opfs-messages.js';
+import { TransferProgress } from './transfer-progress.js';
+
+/** Saves a verified file (an OPFS File) under Downloads; resolves when the download started.
+ * `where` names the OPFS copy, removed once the download finished. */
+export type SaveFile = (
+  file: File,
+  relativePath: string,
+  where: { transferId: string; index: number },
+) => Promise<void>;
+
+export class FileReceiver {
+  progress: TransferProgress | undefined;
+  private readonly manifest: ManifestEntry[] = [];
+  private paths: string[] = [];
+  private channel: RTCDataChannel | undefined;
+  private worker: Worker | undefined;
+  private accepted = false;
+  /** The file being received, and the next byte expected in it. */
+  private current = 0;
+  private expected = 0;
+  private written = 0;
+  private lastAck = 0;
+  private readonly finished = new Set<number>();
+  private readonly opened = new Set<number>();
+  /** Bytes the worker has written, per file. */
+  private readonly writtenIn = new Map<number, number>();
+  private readonly replies = new Map<string, (reply: WriterReply) => void>();
+
+  constructor(
+    readonly transferId: string,
+    private readonly saveFile: SaveFile,
+    private readonly onChange: () => void,
+    private readonly onEnd: (error?: PeerbeamError) => void,
+  ) {}
+
+  attach(channel: RTCDataChannel, _maxMessageSize?: number | null): void {
+    this.channel = channel;
+    channel.addEventListener('message', (event) => {
+      if (typeof event.data === 'string') this.onControl(event.data);
+      else if (event.data instanceof ArrayBuffer) this.onChunk(event.data);
+    });
+    if (this.accepted && this.progress && !this.progress.isFinal) void this.resume();
+  }
+
+  detach(): void {
+    this.channel = undefined;
+    if (this.progress && !this.progress.isFinal && this.accepted)
+      this.progress.setState('reconnecting');
+  }
+
+  accept(): void {
+    if (!this.progress || this.accepted) return;
+    this.accepted = true;
+    this.worker = new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    this.worker.onmessage = (event: MessageEvent<WriterReply>) => this.onWriterReply(event.data);
+    this.send({ t: 'accept' });
+    this.progress.setState('transferring');
+    void this.resume();
+  }
+
+  decline(): void {
+    this.send({ t: 'decline' });
+    this.finish('declined');
+  }
+
+  cancel(): void {
+    this.send({ t: 'cancel' });
+    this.finish('cancelled', new PeerbeamError('CANCELLED', 'the transfer was cancelled'));
+  }
+
+  /** Asks for every unfinished file, from the current file's last checkpoint. */
+  private async resume(): Promise<void> {
+    if (this.current < this.manifest.length && this.expected > 0) {
+      const index = this.current;
+      const { offset } = await this.request({ op: 'rollback', index }, 'rolled-back');
+      // Every write before the rollback has been reported by now: the worker answers in order.
+      this.written -= (this.writtenIn.get(index) ?? 0) - offset;
+      this.writtenIn.set(index, offset);
+      this.expected = offset;
+    } else if (this.current < this.manifest.length && !this.opened.has(this.current)) {
+      this.open(this.current);
+    }
+    this.lastAck = this.written;
+    const from = [];
+    for (let index = this.current; index < this.manifest.length; index++) {
+      from.push({ index, offset: index === this.current ? this.expected : 0 });
+    }
+    this.send({ t: 'want', from });
+  }
+
+  private open(index: number): void {
+    this.opened.add(index);
+    this.post({ op: 'open', transferId: this.transferId, index });
+  }
+
+  private onControl(text: string): void {
+    const message = decodeControl(text);
+    if (!message)
+      return this.fail(new PeerbeamError('TAMPERED', 'the sender sent an unknown message'));
+    switch (message.t) {
+      case 'manifest':
+        if (this.progress)
+          return this.fail(new PeerbeamError('TAMPERED', 'a second offer arrived'));
+        this.manifest.push(...message.files);
+        if (this.manifest.length > MAX_FILES) {
+          return this.fail(new PeerbeamError('TAMPERED', 'too many files'));
+        }
+        if (!message.more) this.offered();
+        return;
+      case 'file-end':
+        if (message.index !== this.current || this.expected !== this.manifest[this.current]?.size) {
+          return this.fail(
+            new PeerbeamError('TAMPERED', 'a file ended before all its bytes arrived'),
+          );
+        }
+        void this.verify(message.index, message.sha256);
+        return;
+      case 'cancel':
+        this.finish('cancelled', new PeerbeamError('CANCELLED', 'the sender cancelled'));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private offered(): void {
+    this.paths = safeUniquePaths(this.manifest.map((entry) => entry.path));
+    this.progress = new TransferProgress(
+      'receive',
+      this.manifest.map((entry, index) => ({ path: this.paths[index]!, size: entry.size })),
+      this.onChange,
+    );
+    this.progress.setState('offered');
+  }
+
+  private onChunk(buffer: ArrayBuffer): void {
+    if (!this.accepted || !this.progress || this.progress.isFinal) return;
+    const chunk = decodeChunk(buffer);
+    const size = this.manifest[this.current]?.size ?? 0;
+    if (
+      !chunk ||
+      chunk.index !== this.current ||
+      chunk.offset !== this.expected ||
+      this.expected + chunk.data.length > size
+    ) {
+      return this.fail(new PeerbeamError('TAMPERED', 'a chunk arrived out of place'));
+    }
+    if (!this.opened.has(this.current)) this.open(this.current);
+    this.expected += chunk.data.length;
+    // The buffer moves to the worker: no copy, and this thread holds nothing.
+    this.post(
+      {
+        op: 'write',
+        index: chunk.index,
+        offset: chunk.offset,
+        buffer,
+        byteOffset: chunk.data.byteOffset,
+      },
+      [buffer],
+    );
+    this.progress.fileState(chunk.index, 'active');
+    this.progress.fileDone(chunk.index, this.expected);
+  }
+
+  private onWriterReply(reply: WriterReply): void {
+    if (reply.op === 'error') return this.fail(new PeerbeamError('SAVE_FAILED', reply.message));
+    if (reply.op === 'written') {
+      this.written += reply.offset - (this.writtenIn.get(reply.index) ?? 0);
+      this.writtenIn.set(reply.index, reply.offset);
+      this.progress?.setDone(this.written);
+      if (this.written - this.lastAck >= ACK_EVERY_BYTES) {
+        this.lastAck = this.written;
+        this.send({ t: 'ack', received: this.written });
+      }
+    }
+    const key = `${reply.op}:${'index' in reply ? reply.index : ''}`;
+    const waiter = this.replies.get(key);
+    if (waiter) {
+      this.replies.delete(key);
+      waiter(reply);
+    }
+  }
+
+  private async verify(index: number, expectedHash: string): Promise<void> {
+    const progress = this.progress!;
+    progress.fileState(index, 'verifying');
+    this.current = index + 1;
+    this.expected = 0;
+    if (this.current < this.manifest.length) this.open(this.current);
+    if (!this.opened.has(index)) this.open(index); // an empty file: nothing was written
+    const { sha256 } = await this.request({ op: 'finish', index }, 'finished');
+    const ok = sha256 === expectedHash;
+    this.finished.add(index);
+    this.send({ t: 'file-result', index, ok });
+    if (ok) {
+      try {
+        await this.saveFile(await this.opfsFile(index), this.paths[index]!, {
+          transferId: this.transferId,
+          index,
+        });
+        progress.fileState(index, 'saved');
+      } catch (error) {
+        progress.fileState(index, 'failed');
+        this.fail(new PeerbeamError('SAVE_FAILED', String(error)));
+        return;
+      }
+    } else {
+      // Never saved as good: the damaged bytes stay out of Downloads.
+      progress.fileState(index, 'failed');
+    }
+    if (this.finished.size === this.manifest.length) {
+      this.send({ t: 'done' });
+      if (progress.snapshot().failedFiles > 0) {
+        this.finish('failed', new PeerbeamError('INTEGRITY', 'a file did not match its checksum'));
+      } else {
+        this.finish('complete');
+      }
+    }
+  }
+
+  private async opfsFile(index: number): Promise<File> {
+    let dir = await navigator.storage.getDirectory();
+    const [root, transfer, name] = opfsPath(this.transferId, index);
+    dir = await (await dir.getDirectoryHandle(root)).getDirectoryHandle(transfer);
+    return (await dir.getFileHandle(name)).getFile();
+  }
+
+  private request<K extends WriterReply['op']>(
+    message: WriterRequest & { index: number },
+    answer: K,
+  ): Promise<Extract<WriterReply, { op: K }>> {
+    return new Promise((resolve) => {
+      this.replies.set(`${answer}:${message.index}`, resolve as (reply: WriterReply) => void);
+      this.post(message);
+    });
+  }
+
+  private post(message: WriterRequest, transfer: Transferable[] = []): void {
+    this.worker?.postMessage(message, transfer);
+  }
+
+  private send(message: TransferControl): void {
+    try {
+      if (this.channel?.readyState === 'open') this.channel.send(encodeControl(message));
+    } catch {
+      // Closing anyway.
+    }
+  }
+
+  private fail(error: PeerbeamError): void {
+    this.send({ t: 'cancel' });
+    this.finish('failed', error);
+  }
+
+  private finish(
+    state: 'complete' | 'declined' | 'cancelled' | 'failed',
+    error?: PeerbeamError,
+  ): void {
+    if (this.progress?.isFinal) return;
+    this.progress?.setState(state);
+    if (state !== 'complete') this.post({ op: 'discard', transferId: this.transferId });
+    this.onEnd(error);
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Sends files over a data channel (protocol: src/core/transfer-protocol.ts). Reads each file
+ * in slices (bounded memory), hashes as it sends, keeps the hash state at every checkpoint so
+ * a resume can continue from there, and never runs ahead of the receiver's disk by more than
+ * the receive window. A new channel after a reconnect is attached with `attach`.
+ */
+import { createSHA256, type IHasher } from 'hash-wasm';
+import { PeerbeamError } from '../core/errors.js';
+import {
+  CHECKPOINT_BYTES,
+  MANIFEST_PAGE_FILES,
+  RECEIVE_WINDOW_BYTES,
+  chunkEnd,
+  decodeControl,
+  encodeChunk,
+  encodeControl,
+  payloadSize,
+  type TransferControl,
+} from '../core/transfer-protocol.js';
+import { configureBackpressure, whenWritable } from '../rtc/backpressure.js';
+import { TransferProgress } from './transfer-progress.js';
+
+export interface OutgoingFile {
+  file: File;
+  /** Relative path as the sender sees it ("folder/sub/name.txt"). */
+  path: string;
+}
+
+/** Slices read ahead of the channel, so disk reads overlap sending. */
+const READ_AHEAD = 4;
+
+export class FileSender {
+  readonly progress: TransferProgress;
+  private channel: RTCDataChannel | undefined;
+  private pump: AbortController | undefined;
+  private accepted = false;
+  /** Per file: hash state at each checkpoint offset (tiny: ~100 bytes each). */
+  private readonly snapshots: Map<number, Uint8Array>[];
+  private sentTotal = 0;
+  private ackedTotal = 0;
+  private ackWaiter: (() => void) | undefined;
+  private hasher: IHasher | undefined;
+  private maxMessageSize: number | null = null;
+
+  constructor(
+    private readonly files: OutgoingFile[],
+    onChange: () => void,
+    private readonly onEnd: (error?: PeerbeamError) => void,
+  ) {
+    this.progress = new TransferProgress(
+      'send',
+      files.map(({ path, file }) => ({ path, size: file.size })),
+      onChange,
+    );
+    this.snapshots = files.map(() => new Map());
+  }
+
+  /** Takes a (new) open channel: offers the files, or waits for `want` after a reconnect. */
+  attach(channel: RTCDataChannel, maxMessageSize: number | null): void {
+    this.stopPump();
+    this.channel = channel;
+    this.maxMessageSize = maxMessageSize;
+    configureBackpressure(channel);
+    channel.addEventListener('message', (event) => {
+      if (typeof event.data === 'string') this.onControl(event.data);
+    });
+    if (!this.accepted) {
+      this.sendManifest(channel);
+      this.progress.setState('awaiting-accept');
+    }
+  }
+
+  /** The channel is gone; progress waits for the next one. */
+  detach(): void {
+    this.stopPump();
+    this.channel = undefined;
+    if (!this.progress.isFinal) this.progress.setState('reconnecting');
+  }
+
+  cancel(): void {
+    this.send({ t: 'cancel' });
+    this.finish('cancelled', new PeerbeamError('CANCELLED', 'the transfer was cancelled'));
+  }
+
+  private sendManifest(channel: RTCDataChannel): void {
+    for (let start = 0; start < this.files.length || start === 0; start += MANIFEST_PAGE_FILES) {
+      const page = this.files.slice(start, start + MANIFEST_PAGE_FILES);
+      channel.send(
+        encodeControl({
+          t: 'manifest',
+          files: page.map(({ path, file }) => ({ path, size: file.size })),
+          more: start + MANIFEST_PAGE_FILES < this.files.length,
+        }),
+      );
+      if (this.files.length === 0) break;
+    }
+  }
+
+  private onControl(text: string): void {
+    const message = decodeControl(text);
+    if (!message) {
+      this.finish('failed', new PeerbeamError('TAMPERED', 'the receiver sent an unknown message'));
+      return;
+    }
+    switch (message.t) {
+      case 'accept':
+        this.accepted = true;
+        this.progress.setState('transferring');
+        return;
+      case 'decline':
+        this.finish('declined', new PeerbeamError('DECLINED', 'the receiver declined the files'));
+        return;
+      case 'want':
+        void this.startPump(message.from);
+        return;
+      case 'ack':
+        this.ackedTotal = Math.max(this.ackedTotal, message.received);
+        this.progress.setDone(this.ackedTotal);
+        this.ackWaiter?.();
+        return;
+      case 'file-result':
+        this.progress.fileState(message.index, message.ok ? 'saved' : 'failed');
+        return;
+      case 'done':
+        this.finish('complete');
+        return;
+      case 'cancel':
+        this.finish('cancelled', new PeerbeamError('CANCELLED', 'the receiver cancelled'));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async startPump(from: { index: number; offset: number }[]): Promise<void> {
+    this.stopPump();
+    const channel = this.channel;
+    if (!channel) return;
+    const pump = new AbortController();
+    this.pump = pump;
+    const starts = new Map(from.map(({ index, offset }) => [index, offset]));
+    const resumeTotal = this.files.reduce(
+      (sum, { file }, index) => sum + (starts.get(index) ?? file.size),
+      0,
+    );
+    if (this.sentTotal > resumeTotal) this.progress.resent(this.sentTotal - resumeTotal);
+    this.sentTotal = resumeTotal;
+    this.ackedTotal = resumeTotal;
+    this.progress.setDone(resumeTotal);
+    this.progress.setState('transferring');
+    try {
+      const payload = payloadSize(this.maxMessageSize);
+      for (const [index, offset] of [...starts].sort(([a], [b]) => a - b)) {
+        if (index >= this.files.length) throw new Error(`no file ${index}`);
+        await this.sendFile(index, offset, payload, channel, pump.signal);
+      }
+    } catch (error) {
+      if (pump.signal.aborted) return; // detached or superseded by a newer `want`
+      this.finish('failed', new PeerbeamError('CONNECTION_FAILED', String(error)));
+    }
+  }
+
+  private async sendFile(
+    index: number,
+    offset: number,
+    payload: number,
+    channel: RTCDataChannel,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { file } = this.files[index]!;
+    const snapshots = this.snapshots[index]!;
+    this.hasher ??= await createSHA256();
+    const hasher = this.hasher;
+    if (offset === 0) {
+      hasher.init();
+      snapshots.set(0, hasher.save());
+    } else {
+      const state = snapshots.get(offset);
+      if (!state) throw new Error(`no checkpoint at ${offset} of file ${index}`);
+      hasher.load(state);
+    }
+    this.progress.fileState(index, 'active');
+
+    const reads: { end: number; data: Promise<ArrayBuffer> }[] = [];
+    let readFrom = offset;
+    const readMore = () => {
+      while (reads.length < READ_AHEAD && readFrom < file.size) {
+        const end = chunkEnd(readFrom, file.size, payload);
+        reads.push({ end, data: file.slice(readFrom, end).arrayBuffer() });
+        readFrom = end;
+      }
+    };
+    let position = offset;
+    readMore();
+    while (position < file.size) {
+      signal.throwIfAborted();
+      const next = reads.shift()!;
+      readMore();
+      const data = new Uint8Array(await next.data);
+      await this.creditFor(data.length, signal);
+      await whenWritable(channel, undefined, signal);
+      hasher.update(data);
+      channel.send(encodeChunk(index, position, data));
+      position = next.end;
+      this.sentTotal += data.length;
+      if (position % CHECKPOINT_BYTES === 0) snapshots.set(position, hasher.save());
+      this.progress.fileDone(index, position);
+    }
+    signal.throwIfAborted();
+    snapshots.set(file.size, hasher.save());
+    channel.send(encodeControl({ t: 'file-end', index, sha256: hasher.digest('hex') }));
+    this.progress.fileState(index, 'verifying');
+  }
+
+  /** Waits until sending `bytes` keeps us within the receiver's window. */
+  private async creditFor(bytes: number, signal: AbortSignal): Promise<void> {
+    while (this.sentTotal + bytes - this.ackedTotal > RECEIVE_WINDOW_BYTES) {
+      signal.throwIfAborted();
+      await new Promise<void>((resolve) => {
+        this.ackWaiter = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+  }
+
+  private send(message: TransferControl): void {
+    try {
+      if (this.channel?.readyState === 'open') this.channel.send(encodeControl(message));
+    } catch {
+      // Closing anyway.
+    }
+  }
+
+  private stopPump(): void {
+    this.pump?.abort();
+    this.pump = undefined;
+    this.ackWaiter?.();
+  }
+
+  private finish(
+    state: 'complete' | 'declined' | 'cancelled' | 'failed',
+    error?: PeerbeamError,
+  ): void {
+    if (this.progress.isFinal) return;
+    this.stopPump();
+    this.progress.setState(state);
+    this.onEnd(error);
+  }
+}

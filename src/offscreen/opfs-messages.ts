@@ -1,0 +1,22 @@
+/** Messages between the receiver (offscreen document) and its OPFS writer worker. */
+export type WriterRequest =
+  | { op: 'open'; transferId: string; index: number }
+  | { op: 'write'; index: number; offset: number; buffer: ArrayBuffer; byteOffset: number }
+  | { op: 'finish'; index: number }
+  | { op: 'rollback'; index: number }
+  | { op: 'discard'; transferId: string };
+
+export type WriterReply =
+  | { op: 'opened'; index: number }
+  | { op: 'written'; index: number; offset: number }
+  | { op: 'finished'; index: number; sha256: string; size: number }
+  | { op: 'rolled-back'; index: number; offset: number }
+  | { op: 'discarded'; transferId: string }
+  | { op: 'error'; index?: number; message: string };
+
+/** Where a received file waits in the Origin Private File System until it is saved. */
+export const opfsPath = (transferId: string, index: number): [string, string, string] => [
+  'incoming',
+  transferId,
+  String(index),
+];

@@ -1,0 +1,113 @@
+/**
+ * Writes received chunks into the Origin Private File System with a synchronous access handle
+ * (in place, no swap-file copy, workers only) and hashes them as they land, so memory stays
+ * bounded whatever the file size and the hash is ready the moment the last byte is written.
+ * At every checkpoint boundary the hash state is saved; a resume rolls back to it.
+ */
+import { createSHA256, type IHasher } from 'hash-wasm';
+import { CHECKPOINT_BYTES } from '../core/transfer-protocol.js';
+import { opfsPath, type WriterReply, type WriterRequest } from './opfs-messages.js';
+
+interface OpenFile {
+  access: FileSystemSyncAccessHandle;
+  hasher: IHasher;
+  written: number;
+  checkpoint: { offset: number; state: Uint8Array };
+}
+
+const files = new Map<number, OpenFile>();
+let queue = Promise.resolve();
+
+const reply = (message: WriterReply) => self.postMessage(message);
+
+async function directory(path: string[], create: boolean): Promise<FileSystemDirectoryHandle> {
+  let dir = await navigator.storage.getDirectory();
+  for (const name of path) dir = await dir.getDirectoryHandle(name, { create });
+  return dir;
+}
+
+function requireFile(index: number): OpenFile {
+  const file = files.get(index);
+  if (!file) throw new Error(`file ${index} is not open`);
+  return file;
+}
+
+async function handle(request: WriterRequest): Promise<void> {
+  switch (request.op) {
+    case 'open': {
+      const [root, transfer, name] = opfsPath(request.transferId, request.index);
+      const dir = await directory([root, transfer], true);
+      const fileHandle = await dir.getFileHandle(name, { create: true });
+      const access = await fileHandle.createSyncAccessHandle();
+      access.truncate(0);
+      const hasher = await createSHA256();
+      hasher.init();
+      files.set(request.index, {
+        access,
+        hasher,
+        written: 0,
+        checkpoint: { offset: 0, state: hasher.save() },
+      });
+      return reply({ op: 'opened', index: request.index });
+    }
+    case 'write': {
+      const file = requireFile(request.index);
+      if (request.offset !== file.written) {
+        throw new Error(`chunk at ${request.offset} where ${file.written} was due`);
+      }
+      const data = new Uint8Array(request.buffer, request.byteOffset);
+      file.access.write(data, { at: request.offset });
+      file.hasher.update(data);
+      file.written += data.length;
+      // Chunks never cross a boundary: landing on one means a checkpoint.
+      if (file.written % CHECKPOINT_BYTES === 0) {
+        file.access.flush();
+        file.checkpoint = { offset: file.written, state: file.hasher.save() };
+      }
+      return reply({ op: 'written', index: request.index, offset: file.written });
+    }
+    case 'finish': {
+      const file = requireFile(request.index);
+      file.access.flush();
+      const size = file.access.getSize();
+      file.access.close();
+      files.delete(request.index);
+      return reply({
+        op: 'finished',
+        index: request.index,
+        sha256: file.hasher.digest('hex'),
+        size,
+      });
+    }
+    case 'rollback': {
+      const file = requireFile(request.index);
+      file.access.truncate(file.checkpoint.offset);
+      file.hasher.load(file.checkpoint.state);
+      file.written = file.checkpoint.offset;
+      return reply({ op: 'rolled-back', index: request.index, offset: file.written });
+    }
+    case 'discard': {
+      for (const [index, file] of files) {
+        file.access.close();
+        files.delete(index);
+      }
+      const incoming = await directory([opfsPath(request.transferId, 0)[0]], true);
+      await incoming.removeEntry(request.transferId, { recursive: true }).catch(() => undefined);
+      return reply({ op: 'discarded', transferId: request.transferId });
+    }
+  }
+}
+
+// Requests run strictly in order: a write must never overtake the open before it.
+self.onmessage = (event: MessageEvent<WriterRequest>) => {
+  const request = event.data;
+  queue = queue
+    .then(() => handle(request))
+    .catch((error: unknown) =>
+      reply({
+        op: 'error',
+        ...('index' in request ? { index: request.index } : {}),
+        message: error instanceof Error ? error.message : String(error),
+      }),
+    );
+};

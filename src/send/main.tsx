@@ -1,0 +1,153 @@
+/**
+ * The send page: a full tab (the popup closes when it loses focus, e.g. to a file dialog), for
+ * picking or dropping files and folders. Picked files go to the offscreen document by
+ * structured clone over a BroadcastChannel; the page then shows the code and the progress.
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { toErrorData } from '../core/errors.js';
+import { formatBytes } from '../core/progress.js';
+import { FILE_BATCH_CHANNEL, type FileBatch } from '../shared/file-batch.js';
+import { describeError, t } from '../shared/i18n.js';
+import { call, registerMethods } from '../shared/messaging.js';
+import { newerView, type DeviceView, type SessionView } from '../shared/session-view.js';
+import { Session } from '../popup/Session.js';
+import { fromDrop, fromInput, type PickedFile } from './pick.js';
+
+let showSession: ((view: SessionView) => void) | undefined;
+registerMethods('popup', {
+  sessionChanged: (view) => showSession?.(view),
+  devicesChanged: () => undefined,
+  tabShareChanged: () => undefined,
+});
+
+async function startSending(picked: PickedFile[], deviceId?: string): Promise<SessionView> {
+  await call('background', 'ensureReady');
+  const batch: FileBatch = { batchId: crypto.randomUUID(), files: picked };
+  const channel = new BroadcastChannel(FILE_BATCH_CHANNEL);
+  channel.postMessage(batch);
+  channel.close();
+  return call('background', 'startSendFiles', {
+    batchId: batch.batchId,
+    ...(deviceId ? { deviceId } : {}),
+  });
+}
+
+function SendPage() {
+  const [picked, setPicked] = useState<PickedFile[]>([]);
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [devices, setDevices] = useState<DeviceView[]>([]);
+  const [over, setOver] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    document.title = t('sendPageTitle');
+    showSession = (view) =>
+      setSession((current) =>
+        current && current.id === view.id ? newerView(current, view) : current,
+      );
+    void call('background', 'listDevices').then(setDevices);
+  }, []);
+
+  const send = (deviceId?: string) => {
+    setError(undefined);
+    startSending(picked, deviceId)
+      .then((view) => setSession((current) => newerView(current, view)))
+      .catch((e: unknown) => setError(describeError(toErrorData(e))));
+  };
+
+  if (session) {
+    return (
+      <>
+        <h1>{t('sendPageTitle')}</h1>
+        <Session view={session} onDone={() => setSession(null)} />
+      </>
+    );
+  }
+  const total = picked.reduce((sum, { file }) => sum + file.size, 0);
+  return (
+    <>
+      <h1>{t('sendPageTitle')}</h1>
+      <div
+        class={`drop ${over ? 'over' : ''}`}
+        id="drop"
+        onDragOver={(event) => {
+          event.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(event) => {
+          event.preventDefault();
+          setOver(false);
+          if (event.dataTransfer) {
+            void fromDrop(event.dataTransfer.items).then((more) =>
+              setPicked((current) => [...current, ...more]),
+            );
+          }
+        }}
+      >
+        <p>{t('dropHere')}</p>
+        <div class="row" style={{ justifyContent: 'center' }}>
+          <label class="button">
+            <input
+              id="pick-files"
+              type="file"
+              multiple
+              hidden
+              onChange={(event) => {
+                const more = fromInput(event.currentTarget.files);
+                setPicked((current) => [...current, ...more]);
+              }}
+            />
+            <span class="secondary-button">{t('pickFiles')}</span>
+          </label>
+          <label class="button">
+            <input
+              id="pick-folder"
+              type="file"
+              hidden
+              {...{ webkitdirectory: true }}
+              onChange={(event) => {
+                const more = fromInput(event.currentTarget.files);
+                setPicked((current) => [...current, ...more]);
+              }}
+            />
+            <span class="secondary-button">{t('pickFolder')}</span>
+          </label>
+        </div>
+      </div>
+      {picked.length > 0 && (
+        <>
+          <p class="status" id="picked">
+            {picked.length} · {formatBytes(total)}
+          </p>
+          <div class="row">
+            <button type="button" id="send-by-code" onClick={() => send()}>
+              {t('sendByCode')}
+            </button>
+            {devices
+              .filter((device) => device.online)
+              .map((device) => (
+                <button
+                  type="button"
+                  class="secondary"
+                  key={device.id}
+                  onClick={() => send(device.id)}
+                >
+                  {device.name}
+                </button>
+              ))}
+          </div>
+        </>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<SendPage />, root);
