@@ -1,12 +1,20 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
-import { sha256File, transferState, waitForDownloads, writeRandomFile } from './harness/files.js';
+import {
+  listFiles,
+  sha256File,
+  transferState,
+  waitForDownloads,
+  writeRandomFile,
+} from './harness/files.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
 import { Popup } from './harness/popup.js';
+import { startRelayProxy } from './harness/relay-proxy.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 
 const MiB = 1024 * 1024;
@@ -143,5 +151,87 @@ describe('files by code', () => {
     const saved = await waitForDownloads(downloads, 3);
     expect(saved).toEqual(['Peerbeam/_CON', 'Peerbeam/_bashrc', 'Peerbeam/evildm.txt']);
     await sendPage.close();
+  });
+});
+
+describe('transfers survive what happens to them', () => {
+  let big: string;
+  beforeAll(async () => {
+    big = join(work, 'source', 'large.bin');
+    await writeRandomFile(big, 192 * MiB);
+  });
+
+  /** Waits until the receiver shows at least `bytes` done, bounded. */
+  async function progressed(page: Page, bytes: number): Promise<void> {
+    await page.waitForFunction(
+      (min) => Number(document.querySelector('#transfer')?.getAttribute('data-done') ?? 0) >= min,
+      bytes,
+      { timeout: 30_000, polling: 50 },
+    );
+  }
+
+  it('cancel from the receiver: both sides stop and nothing is saved', async () => {
+    const { sendPage, receiver } = await offer((page) => page.setInputFiles('#pick-files', big));
+    await receiver.page.click('#accept');
+    await progressed(receiver.page, 8 * MiB);
+    await receiver.page.click('#cancel-transfer');
+    await waitForTransfer(receiver.page, 'cancelled', 10_000);
+    await waitForTransfer(sendPage, 'cancelled', 10_000);
+    await expect(listFiles(downloads)).resolves.toEqual([]);
+    await sendPage.close();
+  });
+
+  it("the sender's service worker is stopped mid-transfer and the transfer still completes", async () => {
+    const { sendPage, receiver } = await offer((page) => page.setInputFiles('#pick-files', big));
+    await receiver.page.click('#accept');
+    await progressed(receiver.page, 16 * MiB);
+    const worker = await alice.serviceWorker();
+    await worker.evaluate(() => {
+      (globalThis as { marker?: number }).marker = 1;
+    });
+    await alice.stopServiceWorker();
+    await waitForTransfer(receiver.page, 'complete');
+    const [saved] = await waitForDownloads(downloads, 1);
+    expect(await sha256File(join(downloads, saved!))).toBe(await sha256File(big));
+    const fresh = await alice.serviceWorker();
+    await expect(
+      fresh.evaluate(() => (globalThis as { marker?: number }).marker),
+    ).resolves.toBeUndefined();
+    await sendPage.close();
+  });
+
+  it('resume after a network drop: the transfer goes on without starting over, hash equal', async () => {
+    const proxy = await startRelayProxy(signaling.url);
+    await Promise.all([alice.setSignalingUrl(proxy.url), bob.setSignalingUrl(proxy.url)]);
+    try {
+      const { sendPage, receiver } = await offer((page) => page.setInputFiles('#pick-files', big));
+      await receiver.page.click('#accept');
+      await progressed(receiver.page, 32 * MiB);
+
+      // The network goes away for 6 s: peer-to-peer packets and signaling alike.
+      execFileSync('iptables', ['-I', 'INPUT', '-i', 'lo', '-p', 'udp', '-j', 'DROP']);
+      proxy.outage(6_000);
+      try {
+        await receiver.page
+          .locator('#transfer[data-state="reconnecting"]')
+          .waitFor({ timeout: 10_000 });
+        await new Promise((resolve) => setTimeout(resolve, 6_000));
+      } finally {
+        execFileSync('iptables', ['-D', 'INPUT', '-i', 'lo', '-p', 'udp', '-j', 'DROP']);
+      }
+
+      await waitForTransfer(receiver.page, 'complete');
+      const [saved] = await waitForDownloads(downloads, 1);
+      expect(await sha256File(join(downloads, saved!))).toBe(await sha256File(big));
+      const transfer = receiver.page.locator('#transfer');
+      expect(Number(await transfer.getAttribute('data-recoveries'))).toBeGreaterThanOrEqual(1);
+      // Without starting over: at most what followed the last checkpoint was sent again.
+      const resent = Number(await sendPage.locator('#transfer').getAttribute('data-resent'));
+      expect(resent).toBeLessThanOrEqual(16 * MiB);
+      await sendPage.close();
+    } finally {
+      await Promise.all([alice.setSignalingUrl(signaling.url), bob.setSignalingUrl(signaling.url)]);
+      await proxy.stop();
+    }
   });
 });

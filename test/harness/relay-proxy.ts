@@ -17,6 +17,8 @@ export interface RelayProxy {
   url: string;
   /** Every frame that went through, in order, before any rewrite. */
   frames: RecordedFrame[];
+  /** Cuts every connection and refuses new ones for `ms`, as a network outage would. */
+  outage(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -32,9 +34,17 @@ export async function startRelayProxy(
   const http: Server = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server: http, path: '/ws' });
   let nextConnection = 0;
+  let refuseUntil = 0;
+  const upstreams = new Set<WebSocket>();
   wss.on('connection', (client) => {
+    if (Date.now() < refuseUntil) {
+      client.terminate();
+      return;
+    }
     const connection = nextConnection++;
     const upstream = new WebSocket(upstreamUrl);
+    upstreams.add(upstream);
+    upstream.on('close', () => upstreams.delete(upstream));
     const pending: string[] = [];
     const pass = (
       direction: Direction,
@@ -64,6 +74,11 @@ export async function startRelayProxy(
   return {
     url: `ws://127.0.0.1:${port}/ws`,
     frames,
+    outage(ms) {
+      refuseUntil = Date.now() + ms;
+      for (const client of wss.clients) client.terminate();
+      for (const upstream of upstreams) upstream.terminate();
+    },
     async stop() {
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
