@@ -66,6 +66,7 @@ describe('hostile file names arrive sanitised', () => {
             for (const segment of path.split('/')) {
               expect(segment).not.toBe('');
               expect(segment.startsWith('.')).toBe(false);
+              // eslint-disable-next-line no-control-regex
               expect(segment).not.toMatch(/[\u0000-\u001f<>:"\\|?*]/);
               expect(bytes(segment)).toBeLessThanOrEqual(MAX_SEGMENT_BYTES + 8);
             }

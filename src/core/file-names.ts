@@ -9,6 +9,8 @@
 export const MAX_SEGMENT_BYTES = 200;
 export const MAX_PATH_DEPTH = 32;
 
+// Control characters are exactly what this strips.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** Bidi overrides and isolates can disguise "evil\u202Eexe.txt" as "eviltxt.exe". */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -13,27 +13,36 @@ export const SessionKind = z.enum(['chat', 'files', 'tab']);
 export type SessionKind = z.infer<typeof SessionKind>;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const Generation = z.number().int().min(0).max(10_000).default(0);
+const Description = z.strictObject({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().min(1).max(MAX_SDP_CHARS),
+});
+const Candidate = z.strictObject({
+  candidate: z.string().max(1024),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
 
 export const PeerSignal = z.discriminatedUnion('t', [
   z.strictObject({
     t: z.literal('description'),
     /** Which peer connection of the session this is for (a reconnect makes a new one). */
     gen: Generation,
-    description: z.strictObject({
-      type: z.enum(['offer', 'answer']),
-      sdp: z.string().min(1).max(MAX_SDP_CHARS),
-    }),
+    description: Description,
   }),
   z.strictObject({
     t: z.literal('candidate'),
     gen: Generation,
-    candidate: z.strictObject({
-      candidate: z.string().max(1024),
-      sdpMid: z.string().max(64).nullable().optional(),
-      sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
-      usernameFragment: z.string().max(256).nullable().optional(),
-    }),
+    candidate: Candidate,
   }),
+  /**
+   * Tab share (intent 'tab'): the media connection's offer (sharer) and answer (viewer), and
+   * its candidates. Kinds of their own: the media connection is not the session's data link,
+   * and a viewer page, not the session, owns it (PROTOCOL.md, "Tab share").
+   */
+  z.strictObject({ t: z.literal('tab-description'), description: Description }),
+  z.strictObject({ t: z.literal('tab-candidate'), candidate: Candidate }),
   z.strictObject({ t: z.literal('bye') }),
   /** Sent first by both sides after the PAKE: who I am, for "remember this device". */
   z.strictObject({

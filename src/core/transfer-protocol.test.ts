@@ -60,7 +60,7 @@ describe('control frames from the peer are checked', () => {
     ['unknown kind', '{"t":"rm"}'],
     ['negative size', '{"t":"manifest","files":[{"path":"a","size":-1}],"more":false}'],
     ['fractional size', '{"t":"manifest","files":[{"path":"a","size":1.5}],"more":false}'],
-    ['bad hash', '{"t":"file-end","index":0,"sha256":"xyz"}'],
+    ['bad hash', '{"t":"file-end","index":0,"blake3":"xyz"}'],
     ['extra field', '{"t":"accept","also":"this"}'],
   ])('rejects %s', (_name, text) => {
     expect(decodeControl(text)).toBeUndefined();

@@ -1,7 +1,7 @@
 /**
  * Receives files over a data channel (protocol: src/core/transfer-protocol.ts): shows the
  * offer, and once accepted streams every chunk into OPFS through the writer worker, checks
- * each file's SHA-256, and hands verified files to the service worker to save in Downloads.
+ * each file's BLAKE3 hash, and hands verified files to the service worker to save in Downloads.
  * Chunks must arrive in order; anything else is refused. After a reconnect, `attach` rolls
  * the current file back to its last checkpoint and asks the sender to go on from there.
  */
@@ -134,7 +134,7 @@ export class FileReceiver {
             new PeerbeamError('TAMPERED', 'a file ended before all its bytes arrived'),
           );
         }
-        void this.verify(message.index, message.sha256);
+        void this.verify(message.index, message.blake3);
         return;
       case 'cancel':
         this.finish('cancelled', new PeerbeamError('CANCELLED', 'the sender cancelled'));
@@ -209,8 +209,8 @@ export class FileReceiver {
     this.expected = 0;
     if (this.current < this.manifest.length) this.open(this.current);
     if (!this.opened.has(index)) this.open(index); // an empty file: nothing was written
-    const { sha256 } = await this.request({ op: 'finish', index }, 'finished');
-    const ok = sha256 === expectedHash;
+    const { digest } = await this.request({ op: 'finish', index }, 'finished');
+    const ok = digest === expectedHash;
     this.finished.add(index);
     this.send({ t: 'file-result', index, ok });
     if (ok) {

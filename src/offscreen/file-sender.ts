@@ -1,10 +1,10 @@
 /**
  * Sends files over a data channel (protocol: src/core/transfer-protocol.ts). Reads each file
- * in slices (bounded memory), hashes as it sends, keeps the hash state at every checkpoint so
+ * in slices (bounded memory), hashes (BLAKE3) as it sends, keeps the hash state at every checkpoint so
  * a resume can continue from there, and never runs ahead of the receiver's disk by more than
  * the receive window. A new channel after a reconnect is attached with `attach`.
  */
-import { createSHA256, type IHasher } from 'hash-wasm';
+import { createBLAKE3, type IHasher } from 'hash-wasm';
 import { PeerbeamError } from '../core/errors.js';
 import {
   CHECKPOINT_BYTES,
@@ -52,7 +52,7 @@ export class FileSender {
       files.map(({ path, file }) => ({ path, size: file.size })),
       onChange,
     );
-    this.snapshots = files.map(() => new Map());
+    this.snapshots = files.map(() => new Map<number, Uint8Array>());
   }
 
   /** Takes a (new) open channel: offers the files, or waits for `want` after a reconnect. */
@@ -169,7 +169,7 @@ export class FileSender {
   ): Promise<void> {
     const { file } = this.files[index]!;
     const snapshots = this.snapshots[index]!;
-    this.hasher ??= await createSHA256();
+    this.hasher ??= await createBLAKE3();
     const hasher = this.hasher;
     if (offset === 0) {
       hasher.init();
@@ -208,7 +208,7 @@ export class FileSender {
     }
     signal.throwIfAborted();
     snapshots.set(file.size, hasher.save());
-    channel.send(encodeControl({ t: 'file-end', index, sha256: hasher.digest('hex') }));
+    channel.send(encodeControl({ t: 'file-end', index, blake3: hasher.digest('hex') }));
     this.progress.fileState(index, 'verifying');
   }
 

@@ -50,7 +50,7 @@ async function start(
 ): Promise<SessionView> {
   const { publicKey } = await deviceIdentity();
   current?.close();
-  const session = new Session({
+  const session: Session = new Session({
     role,
     self: { name: requireSettings().deviceName, publicKey },
     establish,

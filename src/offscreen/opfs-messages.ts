@@ -9,7 +9,7 @@ export type WriterRequest =
 export type WriterReply =
   | { op: 'opened'; index: number }
   | { op: 'written'; index: number; offset: number }
-  | { op: 'finished'; index: number; sha256: string; size: number }
+  | { op: 'finished'; index: number; digest: string; size: number }
   | { op: 'rolled-back'; index: number; offset: number }
   | { op: 'discarded'; transferId: string }
   | { op: 'error'; index?: number; message: string };

@@ -4,7 +4,7 @@
  * bounded whatever the file size and the hash is ready the moment the last byte is written.
  * At every checkpoint boundary the hash state is saved; a resume rolls back to it.
  */
-import { createSHA256, type IHasher } from 'hash-wasm';
+import { createBLAKE3, type IHasher } from 'hash-wasm';
 import { CHECKPOINT_BYTES } from '../core/transfer-protocol.js';
 import { opfsPath, type WriterReply, type WriterRequest } from './opfs-messages.js';
 
@@ -40,7 +40,7 @@ async function handle(request: WriterRequest): Promise<void> {
       const fileHandle = await dir.getFileHandle(name, { create: true });
       const access = await fileHandle.createSyncAccessHandle();
       access.truncate(0);
-      const hasher = await createSHA256();
+      const hasher = await createBLAKE3();
       hasher.init();
       files.set(request.index, {
         access,
@@ -75,7 +75,7 @@ async function handle(request: WriterRequest): Promise<void> {
       return reply({
         op: 'finished',
         index: request.index,
-        sha256: file.hasher.digest('hex'),
+        digest: file.hasher.digest('hex'),
         size,
       });
     }

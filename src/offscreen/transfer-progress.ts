@@ -32,7 +32,7 @@ export class TransferProgress {
         path,
         size,
         done: 0,
-        state: 'waiting' as TransferFileState,
+        state: 'waiting',
       })),
       recoveries: 0,
       resentBytes: 0,

@@ -7,21 +7,32 @@ import { Devices } from './Devices.js';
 import { Home } from './Home.js';
 import { Session } from './Session.js';
 import { SettingsForm } from './SettingsForm.js';
+import type { TabShareView } from '../core/tab-share-view.js';
+import {
+  TabSharePanel,
+  TabShareStart,
+  TabWatching,
+  newerShare,
+  shareStartError,
+} from './TabShare.js';
 
 let showSession: ((view: SessionView) => void) | undefined;
 let showDevices: ((devices: DeviceView[]) => void) | undefined;
+let showTabShare: ((view: TabShareView) => void) | undefined;
 const dismissed = new Set<string>();
 
 // Registered at module load: the offscreen document streams every change.
 registerMethods('popup', {
   sessionChanged: (view) => showSession?.(view),
   devicesChanged: (devices) => showDevices?.(devices),
+  tabShareChanged: (view) => showTabShare?.(view),
 });
 
 export function App() {
   const [session, setSession] = useState<SessionView | null>(null);
   const [devices, setDevices] = useState<DeviceView[]>([]);
   const [error, setError] = useState<string | undefined>();
+  const [tabShare, setTabShare] = useState<TabShareView | null>(null);
 
   useEffect(() => {
     showSession = (view) => {
@@ -43,9 +54,16 @@ export function App() {
     call('background', 'listDevices')
       .then(setDevices)
       .catch((e: unknown) => setError(describeError(toErrorData(e))));
+    showTabShare = (view) => setTabShare((current) => newerShare(current, view));
+    call('background', 'getTabShare')
+      .then((view) => {
+        if (view?.step === 'live') setTabShare((current) => current ?? view);
+      })
+      .catch((e: unknown) => setError(describeError(toErrorData(e))));
     return () => {
       showSession = undefined;
       showDevices = undefined;
+      showTabShare = undefined;
     };
   }, []);
 
@@ -59,7 +77,30 @@ export function App() {
   return (
     <>
       <h1>{t('extName')}</h1>
-      {session ? (
+      {tabShare && (
+        <TabSharePanel
+          view={tabShare}
+          onStop={() => {
+            call('background', 'stopTabShare').catch((e: unknown) =>
+              setError(describeError(toErrorData(e))),
+            );
+          }}
+          onDone={() => setTabShare(null)}
+        />
+      )}
+      {session?.kind === 'tab' && session.role !== 'send' ? (
+        <TabWatching
+          view={session}
+          onStop={() => {
+            dismissed.add(session.id);
+            void call('background', 'closeSession').then(() => setSession(null));
+          }}
+          onDone={() => {
+            dismissed.add(session.id);
+            setSession(null);
+          }}
+        />
+      ) : session ? (
         <Session
           view={session}
           onDone={() => {
@@ -73,6 +114,16 @@ export function App() {
             onSend={() => run(() => call('background', 'startSend'))}
             onReceive={(code) => run(() => call('background', 'startReceive', { code }))}
           />
+          {tabShare?.step !== 'live' && (
+            <TabShareStart
+              onStart={(quality) => {
+                setError(undefined);
+                call('background', 'startTabShare', { quality })
+                  .then((view) => setTabShare((current) => newerShare(current, view)))
+                  .catch((e: unknown) => setError(shareStartError(toErrorData(e))));
+              }}
+            />
+          )}
           <Devices
             devices={devices}
             onConnect={(id) => run(() => call('background', 'connectDevice', { id }))}

@@ -49,8 +49,13 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           ` (${t(view.path === 'relay' ? 'pathRelay' : 'pathDirect')})`}
       </p>
       {view.error && (
-        <p class="error" id="session-error" role="alert" data-code={view.error.code}
-          title={view.error.message}>
+        <p
+          class="error"
+          id="session-error"
+          role="alert"
+          data-code={view.error.code}
+          title={view.error.message}
+        >
           {describeError(view.error)}
         </p>
       )}

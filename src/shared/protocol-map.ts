@@ -1,4 +1,6 @@
 import type { DeviceView, SessionView, Settings } from './session-view.js';
+import type { TabQuality } from '../core/tab-quality.js';
+import type { TabShareView, ViewerPull, ViewerSignal } from '../core/tab-share-view.js';
 
 /**
  * The one typed message protocol between extension contexts. Each context owns a map of
@@ -16,13 +18,33 @@ export interface Methods {
     listDevices(): DeviceView[];
     connectDevice(params: { id: string }): SessionView;
     unpairDevice(params: { id: string }): void;
+    /** Makes sure the offscreen document runs (before a page posts files to it). */
+    ensureReady(): void;
+    startSendFiles(params: { batchId: string; deviceId?: string }): SessionView;
+    acceptFiles(): void;
+    declineFiles(): void;
+    cancelTransfer(): void;
+    saveDownload(params: { url: string; filename: string }): void;
+    transferEnded(params: SessionView): void;
     getSettings(): Settings;
     setSettings(params: Partial<Settings>): Settings;
+    // Tab share (popup → service worker: the click is the gesture tab capture needs).
+    startTabShare(params: { quality: TabQuality }): TabShareView;
+    stopTabShare(): void;
+    getTabShare(): TabShareView | null;
+    // Tab share (offscreen → service worker: what only the service worker may do).
+    setTabShareBadge(params: { live: boolean; viewers: number }): void;
+    openTabViewer(params: { viewerId: string }): { tabId: number };
   };
   offscreen: {
     configure(params: { settings: Settings }): void;
     startSend(params: { settings: Settings }): SessionView;
     startReceive(params: { code: string; settings: Settings }): SessionView;
+    startSendFiles(params: { batchId: string; settings: Settings; deviceId?: string }): SessionView;
+    acceptFiles(): void;
+    declineFiles(): void;
+    cancelTransfer(): void;
+    downloadEnded(params: { url: string }): void;
     getSession(): SessionView | null;
     sendText(params: { text: string }): void;
     closeSession(): void;
@@ -31,10 +53,31 @@ export interface Methods {
     connectDevice(params: { id: string }): SessionView;
     unpairDevice(params: { id: string }): void;
     ping(): 'pong';
+    // Tab share: sharing side.
+    startTabShare(params: {
+      streamId: string;
+      tabId: number;
+      title?: string;
+      quality: TabQuality;
+      settings: Settings;
+    }): TabShareView;
+    stopTabShare(): void;
+    getTabShare(): TabShareView | null;
+    /** A tab closed, or went to a browser page: a shared tab stops, a viewer page leaves. */
+    tabGone(params: { tabId: number; reason: 'closed' | 'navigated' }): void;
+    // Tab share: the viewer page relays its connection through the sealed link.
+    tabViewerAttach(params: { viewerId: string }): {
+      iceServers: RTCIceServer[];
+      sharerName?: string;
+    };
+    tabViewerPull(params: { viewerId: string }): ViewerPull;
+    tabViewerSignal(params: { viewerId: string; signal: ViewerSignal }): void;
+    tabViewerState(params: { viewerId: string; state: 'connected' | 'failed' }): void;
   };
   popup: {
     sessionChanged(params: SessionView): void;
     devicesChanged(params: DeviceView[]): void;
+    tabShareChanged(params: TabShareView): void;
   };
 }
 

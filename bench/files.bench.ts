@@ -1,0 +1,167 @@
+/**
+ * `npm run bench -- files`: Peerbeam file transfer between two real Chromium instances with
+ * the extension, through the real signaling service, on 127.0.0.1, against baselines measured
+ * in the same run and the same two browsers:
+ *   (a) Peerbeam throughput, 256 MiB and 1 GiB
+ *   (b) the ceiling: a bare RTCDataChannel between two plain pages
+ *   (c) the common scheme (64,000-byte chunks, ack every 1 MB, file assembled in memory)
+ *   (d) receiver browser memory growth while receiving 4 GiB (all its processes)
+ *   (e) time from code entered to channel open
+ * BENCH_QUICK=1 shrinks the sizes (for a smoke run). Results: bench/results/files.json.
+ */
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type PeerbeamBrowser } from '../test/harness/browser.js';
+import { waitForDownloads, writeRandomFile } from '../test/harness/files.js';
+import { assertIsolatedNetwork } from '../test/harness/paths.js';
+import { Popup } from '../test/harness/popup.js';
+import { startSignaling } from '../test/harness/signaling.js';
+import { bareThroughput, commonSchemeThroughput } from './bare-channel.js';
+import { browserRssMiB, samplePeak } from './browser-memory.js';
+import { median, metric, report, type Metric } from './report.js';
+
+const MiB = 1024 * 1024;
+const quick = process.env.BENCH_QUICK === '1';
+const SMALL = quick ? 32 * MiB : 256 * MiB;
+const LARGE = quick ? 64 * MiB : 1024 * MiB;
+const HUGE = quick ? 128 * MiB : 4096 * MiB;
+const RUNS = quick ? 1 : 3;
+const OPEN_RUNS = quick ? 3 : 9;
+
+assertIsolatedNetwork();
+const work = await mkdtemp(join(tmpdir(), 'peerbeam-bench-files-'));
+const downloads = join(work, 'downloads');
+const signaling = await startSignaling();
+let alice: PeerbeamBrowser | undefined;
+let bob: PeerbeamBrowser | undefined;
+
+async function extensionPage(browser: PeerbeamBrowser, path: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.extensionId}/${path}`);
+  return page;
+}
+
+/** One Peerbeam transfer of `file` by code: ms from Accept to "all files verified". */
+async function peerbeamTransfer(file: string, size: number): Promise<number> {
+  const sendPage = await extensionPage(alice!, 'src/send/send.html');
+  await sendPage.setInputFiles('#pick-files', file);
+  await sendPage.click('#send-by-code');
+  const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
+  const receiver = new Popup(await bob!.openPopup());
+  await receiver.cancelRunningSession();
+  await receiver.receive(code);
+  await receiver.page.locator('#transfer[data-state="offered"]').waitFor({ timeout: 20_000 });
+  const started = Date.now();
+  await receiver.page.click('#accept');
+  await receiver.page.locator('#transfer[data-state="complete"]').waitFor({ timeout: 30 * 60_000 });
+  const ms = Date.now() - started;
+  await waitForDownloads(downloads, 1, 120_000);
+  await rm(downloads, { recursive: true, force: true });
+  await Promise.all([sendPage.close(), receiver.page.close()]);
+  void size;
+  return ms;
+}
+
+const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+const phase = (text: string) => console.log(`[files] ${text}`);
+
+try {
+  [alice, bob] = await Promise.all([
+    launchBrowser({ name: 'alice' }),
+    launchBrowser({ name: 'bob', downloadsDir: downloads }),
+  ]);
+  await alice.setSettings({ signalingUrl: signaling.url, deviceName: 'Alice' });
+  await bob.setSettings({ signalingUrl: signaling.url, deviceName: 'Bob' });
+
+  const small = join(work, 'small.bin');
+  const large = join(work, 'large.bin');
+  await writeRandomFile(small, SMALL);
+  await writeRandomFile(large, LARGE);
+
+  phase('bare data channel and common scheme');
+  // (b) and (c): plain pages in the same two browsers.
+  const [pageA, pageB] = [
+    await extensionPage(alice, 'src/send/send.html'),
+    await extensionPage(bob, 'src/send/send.html'),
+  ];
+  const ceilings: Record<string, number[]> = {};
+  const settings = [
+    { messageSize: 256 * 1024, highWater: 8 * MiB, lowWater: 2 * MiB },
+    { messageSize: 256 * 1024, highWater: 4 * MiB, lowWater: 1 * MiB },
+    { messageSize: 64 * 1024, highWater: 8 * MiB, lowWater: 2 * MiB },
+  ];
+  for (let run = 0; run < RUNS; run++) {
+    for (const setting of settings) {
+      const key = `${setting.messageSize / 1024} KiB, ${setting.highWater / MiB}/${setting.lowWater / MiB} MiB`;
+      (ceilings[key] ??= []).push((await bareThroughput(pageA, pageB, SMALL, setting)).mbPerSecond);
+    }
+  }
+  const ceilingByKey = Object.entries(ceilings).map(
+    ([key, values]) => [key, median(values)] as const,
+  );
+  const [bestKey, ceiling] = ceilingByKey.reduce((best, next) => (next[1] > best[1] ? next : best));
+  const common: number[] = [];
+  for (let run = 0; run < RUNS; run++)
+    common.push((await commonSchemeThroughput(pageA, pageB, SMALL)).mbPerSecond);
+  const commonMemoryBefore = await browserRssMiB(bob.profileDir);
+  const commonPeak = samplePeak(bob.profileDir);
+  await commonSchemeThroughput(pageA, pageB, SMALL);
+  const commonGrowth = (await commonPeak.stop()) - commonMemoryBefore;
+  await Promise.all([pageA.close(), pageB.close()]);
+
+  phase('peerbeam transfers');
+  // (a) Peerbeam, same sizes.
+  const peerbeamSmall: number[] = [];
+  for (let run = 0; run < RUNS; run++)
+    peerbeamSmall.push(mbps(SMALL, await peerbeamTransfer(small, SMALL)));
+  const peerbeamLarge = mbps(LARGE, await peerbeamTransfer(large, LARGE));
+
+  phase('code to open');
+  // (e) code entered → channel open, chat sessions.
+  const opens: number[] = [];
+  for (let run = 0; run < OPEN_RUNS; run++) {
+    const sender = new Popup(await alice.openPopup());
+    const receiver = new Popup(await bob.openPopup());
+    await Promise.all([sender.cancelRunningSession(), receiver.cancelRunningSession()]);
+    const code = await sender.send();
+    await receiver.page.fill('#code', code);
+    const started = Date.now();
+    await receiver.page.click('#connect');
+    await receiver.page.locator('section[data-step="open"]').waitFor({ timeout: 20_000 });
+    opens.push(Date.now() - started);
+    await sender.cancelRunningSession();
+    await Promise.all([sender.page.close(), receiver.page.close()]);
+  }
+
+  phase('receiver memory');
+  // (d) receiver memory while a huge file arrives (a sparse file: reading it costs no disk).
+  const huge = join(work, 'huge.bin');
+  await writeFile(huge, '');
+  await truncate(huge, HUGE);
+  const before = await browserRssMiB(bob.profileDir);
+  const peak = samplePeak(bob.profileDir, 500);
+  const hugeMs = await peerbeamTransfer(huge, HUGE);
+  const growth = (await peak.stop()) - before;
+
+  const metrics: Record<string, Metric> = {
+    throughput_256mib: metric(median(peerbeamSmall), 'MB/s', ceiling),
+    throughput_vs_common: metric(median(peerbeamSmall), 'MB/s', median(common)),
+    throughput_1gib: metric(peerbeamLarge, 'MB/s', ceiling),
+    receiver_memory_growth_4gib: metric(growth, 'MiB'),
+    common_scheme_memory_growth_256mib: metric(commonGrowth, 'MiB'),
+    throughput_4gib: metric(mbps(HUGE, hugeMs), 'MB/s', ceiling),
+    code_to_open_p50: metric(median(opens), 'ms'),
+  };
+  await report('files', metrics, [
+    `sizes: ${SMALL / MiB} MiB (×${RUNS}), ${LARGE / MiB} MiB, ${HUGE / MiB} MiB; ceiling = best bare setting: ${bestKey}`,
+    `bare settings (median MB/s): ${ceilingByKey.map(([k, v]) => `${k} → ${v.toFixed(1)}`).join('; ')}`,
+    `peerbeam 256 MiB runs (MB/s): ${peerbeamSmall.map((v) => v.toFixed(1)).join(', ')}; common: ${common.map((v) => v.toFixed(1)).join(', ')}`,
+    `code-to-open runs (ms): ${opens.join(', ')}`,
+  ]);
+} finally {
+  await Promise.allSettled([alice?.close(), bob?.close()]);
+  await signaling.stop();
+  await rm(work, { recursive: true, force: true });
+}

@@ -1,0 +1,45 @@
+/** The shape every benchmark writes, and its printed table. */
+import { mkdir, writeFile } from 'node:fs/promises';
+
+export interface Metric {
+  value: number;
+  unit: string;
+  baseline?: number;
+  ratio?: number;
+}
+
+export function metric(value: number, unit: string, baseline?: number): Metric {
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return baseline === undefined
+    ? { value: round(value), unit }
+    : { value: round(value), unit, baseline: round(baseline), ratio: round(value / baseline) };
+}
+
+export async function report(
+  name: string,
+  metrics: Record<string, Metric>,
+  notes: string[] = [],
+): Promise<void> {
+  const rows = Object.entries(metrics).map(([key, m]) => [
+    key,
+    `${m.value} ${m.unit}`,
+    m.baseline === undefined ? '' : `${m.baseline} ${m.unit}`,
+    m.ratio === undefined ? '' : String(m.ratio),
+  ]);
+  const header = ['metric', 'value', 'baseline', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  for (const note of notes) console.log(note);
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(`bench/results/${name}.json`, `${JSON.stringify({ metrics, notes }, null, 2)}\n`);
+  console.log(`wrote bench/results/${name}.json`);
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};

@@ -1,0 +1,45 @@
+/**
+ * What the popup shows of a tab share (sent from the offscreen document, which runs it), and
+ * what the viewer page and the offscreen document tell each other. Plain data: every message
+ * between extension contexts is JSON.
+ */
+import type { ErrorData } from './errors.js';
+import type { PeerSignalInput } from './peer-signal.js';
+import type { TabQuality } from './tab-quality.js';
+import type { TabViewer } from './tab-roster.js';
+
+export type TabShareStep = 'live' | 'ended';
+export type TabShareEnd = 'stopped' | 'tab-closed' | 'navigated' | 'capture-ended';
+
+export interface TabShareView {
+  id: string;
+  /** Grows with every change, so a late update never overwrites a newer one. */
+  revision: number;
+  step: TabShareStep;
+  tabId: number;
+  title?: string;
+  quality: TabQuality;
+  /** The one-time code for the next viewer (absent while allocating, or when full). */
+  code?: string;
+  /** The no-install viewer page for that code. */
+  watchUrl?: string;
+  viewers: TabViewer[];
+  watching: number;
+  full: boolean;
+  /** Why the share ended, once it has. */
+  ended?: TabShareEnd;
+  /** The last problem offering a code (signaling unreachable…); the share goes on. */
+  error?: ErrorData;
+}
+
+/** A viewer page's share of the sealed link: the sharer's offer and candidates. */
+export type ViewerSignal = Extract<
+  PeerSignalInput,
+  { t: 'tab-description' } | { t: 'tab-candidate' }
+>;
+
+export interface ViewerPull {
+  signals: ViewerSignal[];
+  /** Set once the share is over for this viewer: the sharer stopped, or the link is gone. */
+  ended?: ErrorData;
+}

@@ -1,0 +1,161 @@
+/**
+ * One viewer's media connection on the sharing side: an RTCPeerConnection that sends the
+ * captured tab's video and audio (sendonly) and offers first (side A). Descriptions and
+ * candidates go out through `sendSignal`, which seals them. Teardown is tied to an AbortSignal
+ * and safe to repeat.
+ */
+import { PeerbeamError } from '../core/errors.js';
+import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
+import type { PeerSignal, PeerSignalInput } from '../core/peer-signal.js';
+import { preferCodecs } from '../core/tab-codecs.js';
+import { videoEncoding, type TabQuality } from '../core/tab-quality.js';
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+export interface TabSenderOptions {
+  stream: MediaStream;
+  quality: TabQuality;
+  iceServers: RTCIceServer[];
+  sendSignal(signal: PeerSignalInput): void;
+  signal: AbortSignal;
+}
+
+export class TabSender {
+  readonly pc: RTCPeerConnection;
+  /** Resolves once media flows; rejects with CONNECTION_FAILED, or CANCELLED on abort. */
+  readonly connected: Promise<void>;
+  /** Resolves when the connection is lost or closed (after it was up, or never). */
+  readonly lost: Promise<void>;
+  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private video: RTCRtpSender | undefined;
+
+  constructor(private readonly options: TabSenderOptions) {
+    const { signal, stream } = options;
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.pc.addEventListener(
+      'icecandidate',
+      (event) => {
+        if (!event.candidate) return;
+        const candidate = event.candidate.toJSON();
+        options.sendSignal({
+          t: 'tab-candidate',
+          candidate: { ...candidate, candidate: candidate.candidate ?? '' },
+        });
+      },
+      { signal },
+    );
+    for (const track of stream.getTracks()) {
+      if (track.kind === 'video') {
+        const transceiver = this.pc.addTransceiver(track, {
+          direction: 'sendonly',
+          streams: [stream],
+          sendEncodings: [videoEncoding(options.quality)],
+        });
+        preferVideoCodecs(transceiver);
+        this.video = transceiver.sender;
+      } else {
+        this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      }
+    }
+    this.connected = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new PeerbeamError('CONNECTION_FAILED', 'the viewer did not connect in time')),
+        CONNECT_TIMEOUT_MS,
+      );
+      const settle = () => {
+        const state = this.pc.connectionState;
+        if (state === 'connected') {
+          clearTimeout(timer);
+          resolve();
+        } else if (state === 'failed' || state === 'closed') {
+          clearTimeout(timer);
+          reject(new PeerbeamError('CONNECTION_FAILED', 'the connection to the viewer failed'));
+        }
+      };
+      this.pc.addEventListener('connectionstatechange', settle, { signal });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(new PeerbeamError('CANCELLED', 'closed'));
+        },
+        { once: true },
+      );
+    });
+    this.connected.catch(() => undefined);
+    this.lost = new Promise<void>((resolve) => {
+      this.pc.addEventListener(
+        'connectionstatechange',
+        () => {
+          const state = this.pc.connectionState;
+          if (state === 'failed' || state === 'closed') resolve();
+        },
+        { signal },
+      );
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    signal.addEventListener('abort', () => this.pc.close(), { once: true });
+  }
+
+  async offer(): Promise<void> {
+    await this.pc.setLocalDescription();
+    const description = this.pc.localDescription;
+    if (!description) throw new PeerbeamError('CONNECTION_FAILED', 'no local description');
+    await this.keepResolution();
+    this.options.sendSignal({
+      t: 'tab-description',
+      description: { type: 'offer', sdp: description.sdp },
+    });
+  }
+
+  async handleSignal(signal: PeerSignal): Promise<void> {
+    if (signal.t === 'tab-description') {
+      if (signal.description.type !== 'answer') {
+        throw new PeerbeamError('CONNECTION_FAILED', 'the viewer sent an offer');
+      }
+      await this.pc.setRemoteDescription(signal.description);
+      for (const candidate of this.pendingCandidates.splice(0)) {
+        await this.pc.addIceCandidate(candidate);
+      }
+    } else if (signal.t === 'tab-candidate') {
+      if (this.pc.remoteDescription) await this.pc.addIceCandidate(signal.candidate);
+      else this.pendingCandidates.push(signal.candidate);
+    }
+  }
+
+  async selectedPair(): Promise<SelectedPair | undefined> {
+    const report = await this.pc.getStats();
+    return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+  }
+
+  /** Under pressure, drop frames before pixels: text must stay readable. */
+  private async keepResolution(): Promise<void> {
+    const sender = this.video;
+    if (!sender) return;
+    const parameters = sender.getParameters() as RTCRtpSendParameters & {
+      degradationPreference?: string;
+    };
+    parameters.degradationPreference = 'maintain-resolution';
+    try {
+      await sender.setParameters(parameters);
+    } catch {
+      // Older builds reject the field; contentHint 'detail' implies the same preference there.
+    }
+  }
+}
+
+function preferVideoCodecs(transceiver: RTCRtpTransceiver): void {
+  // A sendonly transceiver is checked against what this browser can send.
+  for (const capabilities of [
+    RTCRtpSender.getCapabilities('video'),
+    RTCRtpReceiver.getCapabilities('video'),
+  ]) {
+    if (!capabilities) continue;
+    try {
+      transceiver.setCodecPreferences(preferCodecs(capabilities.codecs));
+      return;
+    } catch {
+      // Try the other list; without preferences the browser's default order applies.
+    }
+  }
+}

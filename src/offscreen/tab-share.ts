@@ -1,0 +1,299 @@
+/**
+ * Sharing the current tab live, in the offscreen document. The service worker turned the
+ * popup's click into a stream id (chrome.tabCapture.getMediaStreamId); here it becomes a
+ * MediaStream, the tab's audio keeps playing locally (tab capture mutes the tab), and every
+ * viewer gets the tracks over its own RTCPeerConnection.
+ *
+ * Several viewers (src/core/tab-roster.ts, PROTOCOL.md "Tab share"): one one-time code per
+ * viewer. When a viewer claims the code on offer, the next code is allocated at once.
+ * Per viewer, after its code:
+ *
+ *   allocate → (claimed: next code) → PAKE → identities → intent{tab} → offer (A, sendonly)
+ *     → answer + ICE, sealed → watching ─── bye / peer left / connection lost ──→ gone
+ *
+ * The share ends on Stop, when its tab closes or goes to a browser page, or when the capture
+ * track ends; a viewer leaving ends only that viewer's connection.
+ */
+import { PeerbeamError, toErrorData } from '../core/errors.js';
+import type { PeerSignal } from '../core/peer-signal.js';
+import { watchLink } from '../core/tab-links.js';
+import { tabCaptureConstraints, type TabQuality } from '../core/tab-quality.js';
+import { TabRoster } from '../core/tab-roster.js';
+import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
+import { sendByCode } from '../rtc/code-sessions.js';
+import type { Established, PeerIdentity } from '../rtc/establish.js';
+import { TabSender } from './tab-share-peer.js';
+
+/** After a failed offer (signaling unreachable), wait this long before allocating again. */
+const OFFER_RETRY_MS = 3_000;
+
+export interface TabShareOptions {
+  streamId: string;
+  tabId: number;
+  title?: string;
+  quality: TabQuality;
+  signalingUrl: string;
+  self: PeerIdentity;
+  onChange(view: TabShareView): void;
+}
+
+export class TabShare {
+  private readonly abort = new AbortController();
+  private readonly roster = new TabRoster();
+  private readonly viewers = new Map<string, ViewerSlot>();
+  private readonly view: TabShareView;
+  private audio: AudioContext | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Opens the capture; throws if the stream id is unusable (tab gone, already captured). */
+  static async start(options: TabShareOptions): Promise<TabShare> {
+    const stream = await navigator.mediaDevices.getUserMedia(
+      tabCaptureConstraints(options.streamId, options.quality) as MediaStreamConstraints,
+    );
+    const share = new TabShare(options, stream);
+    share.offerNextCode();
+    return share;
+  }
+
+  private constructor(
+    private readonly options: TabShareOptions,
+    readonly stream: MediaStream,
+  ) {
+    this.view = {
+      id: crypto.randomUUID(),
+      revision: 0,
+      step: 'live',
+      tabId: options.tabId,
+      ...(options.title ? { title: options.title } : {}),
+      quality: options.quality,
+      viewers: [],
+      watching: 0,
+      full: false,
+    };
+    for (const track of stream.getVideoTracks()) {
+      // Encoders then favour sharp edges over motion: pages are mostly text.
+      track.contentHint = 'detail';
+      // The browser ended the capture (tab closed, capture revoked): nothing left to share.
+      track.addEventListener('ended', () => this.stop('capture-ended'), {
+        signal: this.abort.signal,
+      });
+    }
+    this.playAudioLocally();
+  }
+
+  get tabId(): number {
+    return this.options.tabId;
+  }
+
+  get isLive(): boolean {
+    return this.view.step === 'live';
+  }
+
+  snapshot(): TabShareView {
+    return structuredClone(this.view);
+  }
+
+  /** Ends the share for everyone; safe to call twice. */
+  stop(reason: TabShareEnd): void {
+    if (!this.isLive) return;
+    this.view.step = 'ended';
+    this.view.ended = reason;
+    clearTimeout(this.retryTimer);
+    for (const slot of [...this.viewers.values()]) slot.close('happy', { tellViewer: true });
+    this.abort.abort();
+    for (const track of this.stream.getTracks()) track.stop();
+    void this.audio?.close().catch(() => undefined);
+    this.changed();
+  }
+
+  /**
+   * The shared tab closed or went to a browser page. Closing also ends the capture track,
+   * which usually reports first: the end reason then becomes the more telling one.
+   */
+  tabGone(reason: 'tab-closed' | 'navigated'): void {
+    if (this.isLive) {
+      this.stop(reason);
+    } else if (this.view.ended === 'capture-ended') {
+      this.view.ended = reason;
+      this.changed();
+    }
+  }
+
+  private playAudioLocally(): void {
+    const tracks = this.stream.getAudioTracks();
+    if (tracks.length === 0) return;
+    // Tab capture takes the tab's sound away from its speakers: play it back here.
+    const context = new AudioContext();
+    context.createMediaStreamSource(new MediaStream(tracks)).connect(context.destination);
+    if (context.state === 'suspended') void context.resume().catch(() => undefined);
+    this.audio = context;
+  }
+
+  private offerNextCode(): void {
+    if (!this.isLive || !this.roster.wantsOffer) return;
+    const id = crypto.randomUUID();
+    this.roster.offering(id);
+    const slot = new ViewerSlot(id, this);
+    this.viewers.set(id, slot);
+    void slot.run();
+  }
+
+  // --- called by ViewerSlot ---
+
+  establish(slot: ViewerSlot, signal: AbortSignal): Promise<Established> {
+    return sendByCode(this.options.signalingUrl)({
+      signal,
+      setStep: (step) => {
+        // The server paired the mailbox: someone claimed this code. Offer the next one now.
+        if (step === 'handshaking') this.claimed(slot);
+      },
+      showCode: (code) => {
+        this.roster.codeShown(slot.id, code);
+        delete this.view.error;
+        this.changed();
+      },
+    });
+  }
+
+  get self(): PeerIdentity {
+    return this.options.self;
+  }
+
+  get quality(): TabQuality {
+    return this.options.quality;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  claimed(slot: ViewerSlot): void {
+    if (slot.claimed) return;
+    slot.claimed = true;
+    this.roster.claimed(slot.id);
+    this.changed();
+    this.offerNextCode();
+  }
+
+  named(slot: ViewerSlot, name: string): void {
+    this.roster.named(slot.id, name);
+    this.changed();
+  }
+
+  watching(slot: ViewerSlot, pair: Awaited<ReturnType<TabSender['selectedPair']>>): void {
+    this.roster.watching(slot.id, pair);
+    this.changed();
+  }
+
+  /** The slot is over: a viewer left, or an offer failed before anyone claimed it. */
+  slotEnded(slot: ViewerSlot, error?: unknown): void {
+    if (this.viewers.get(slot.id) !== slot) return;
+    this.viewers.delete(slot.id);
+    if (!this.isLive) return;
+    if (slot.claimed) {
+      this.roster.left(slot.id);
+      // A wrong code burns its nameplate: tell the sharer someone tried.
+      if (error instanceof PeerbeamError && error.code === 'CODE_MISMATCH') {
+        this.view.error = error.toData();
+      }
+      this.changed();
+      this.offerNextCode();
+      return;
+    }
+    this.roster.offerFailed(slot.id);
+    if (error !== undefined) this.view.error = toErrorData(error);
+    this.changed();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.offerNextCode(), OFFER_RETRY_MS);
+  }
+
+  private changed(): void {
+    const snapshot = this.roster.snapshot();
+    this.view.viewers = snapshot.viewers;
+    this.view.watching = snapshot.watching;
+    this.view.full = snapshot.full;
+    const code = this.isLive ? snapshot.code : undefined;
+    if (code) {
+      this.view.code = code;
+      const link = watchLink(this.options.signalingUrl, code);
+      if (link) this.view.watchUrl = link;
+      else delete this.view.watchUrl;
+    } else {
+      delete this.view.code;
+      delete this.view.watchUrl;
+    }
+    this.view.revision++;
+    this.options.onChange(this.snapshot());
+  }
+}
+
+/** One code on offer, then (once claimed) one viewer: its signaling, PAKE and connection. */
+class ViewerSlot {
+  claimed = false;
+  private readonly abort = new AbortController();
+  private established: Established | undefined;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly share: TabShare,
+  ) {
+    share.signal.addEventListener('abort', () => this.abort.abort(), { once: true });
+  }
+
+  async run(): Promise<void> {
+    const { signal } = this.abort;
+    try {
+      const established = await this.share.establish(this, signal);
+      this.established = established;
+      signal.throwIfAborted();
+      this.share.claimed(this);
+      const { sealed } = established;
+      const identity = sealed.expect('identity');
+      sealed.send({ t: 'identity', ...this.share.self });
+      this.share.named(this, (await identity).name);
+      sealed.send({ t: 'intent', kind: 'tab' });
+
+      const sender = new TabSender({
+        stream: this.share.stream,
+        quality: this.share.quality,
+        iceServers: established.iceServers,
+        sendSignal: (peerSignal) => sealed.trySend(peerSignal),
+        signal,
+      });
+      let connected = false;
+      const unsubscribe = sealed.subscribe((peerSignal: PeerSignal) => {
+        if (peerSignal.t === 'bye') this.close('happy');
+        else if (peerSignal.t === 'tab-description' || peerSignal.t === 'tab-candidate') {
+          sender
+            .handleSignal(peerSignal)
+            .catch((error: unknown) => this.close('errory', { error }));
+        }
+      });
+      signal.addEventListener('abort', unsubscribe, { once: true });
+      void sealed.ended.then((reason) => {
+        // Once media flows the signaling socket may go (an idle mailbox expires); only the
+        // viewer leaving, or the connection itself, ends the viewer then.
+        if (!connected || reason.code === 'PEER_LEFT') this.close('happy', { error: reason });
+      });
+      await sender.offer();
+      await sender.connected;
+      connected = true;
+      this.share.watching(this, await sender.selectedPair());
+      await sender.lost;
+      this.close('happy');
+    } catch (error) {
+      this.close('errory', { error });
+    }
+  }
+
+  /** Safe to call twice. `tellViewer`: the sharer stopped, say goodbye first. */
+  close(mood: 'happy' | 'errory', how: { tellViewer?: boolean; error?: unknown } = {}): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (how.tellViewer) this.established?.sealed.trySend({ t: 'bye' });
+    this.abort.abort();
+    this.established?.release(mood);
+    this.share.slotEnded(this, how.error);
+  }
+}

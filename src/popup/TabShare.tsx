@@ -1,0 +1,210 @@
+import { useMemo, useState } from 'preact/hooks';
+import type { ErrorData } from '../core/errors.js';
+import { qrDrawing } from '../core/tab-qr.js';
+import { DEFAULT_TAB_QUALITY, TAB_QUALITIES, type TabQuality } from '../core/tab-quality.js';
+import type { TabViewer } from '../core/tab-roster.js';
+import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
+import { describeError, t, type MessageKey } from '../shared/i18n.js';
+import type { SessionView } from '../shared/session-view.js';
+
+/** "Share this tab": the click is the user gesture tab capture needs. */
+export function TabShareStart(props: { onStart: (quality: TabQuality) => void }) {
+  const [quality, setQuality] = useState<TabQuality>(DEFAULT_TAB_QUALITY);
+  return (
+    <>
+      <h2>{t('tabShareHeading')}</h2>
+      <div class="row">
+        <button type="button" id="share-tab" onClick={() => props.onStart(quality)}>
+          {t('shareThisTab')}
+        </button>
+        <select
+          id="tab-quality"
+          aria-label={t('tabQualityLabel')}
+          value={quality}
+          onChange={(event) => setQuality(event.currentTarget.value as TabQuality)}
+        >
+          {TAB_QUALITIES.map((preset) => (
+            <option key={preset} value={preset}>
+              {t(`tabQuality_${preset}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </>
+  );
+}
+
+function CopyButton({ text, id }: { text: string; id: string }) {
+  const [copied, setCopied] = useState<string | undefined>();
+  return (
+    <button
+      type="button"
+      class="secondary"
+      id={id}
+      onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(text))}
+    >
+      {copied === text ? t('copied') : t('copy')}
+    </button>
+  );
+}
+
+function QrCode({ text }: { text: string }) {
+  const { size, path } = useMemo(() => qrDrawing(text), [text]);
+  return (
+    <svg
+      id="tab-qr"
+      class="qr"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={t('tabQrLabel')}
+      shape-rendering="crispEdges"
+      data-link={text}
+    >
+      <rect width={size} height={size} fill="#fff" />
+      <path d={path} fill="#000" />
+    </svg>
+  );
+}
+
+const ENDED_TEXT: Record<TabShareEnd, MessageKey> = {
+  stopped: 'tabShareEnded_stopped',
+  'tab-closed': 'tabShareEnded_tab_closed',
+  navigated: 'tabShareEnded_navigated',
+  'capture-ended': 'tabShareEnded_capture_ended',
+};
+
+function viewerLine(viewer: TabViewer): string {
+  const name = viewer.name ?? t('tabViewerUnnamed');
+  if (viewer.stage === 'joining') return t('tabViewerJoining', name);
+  return t('tabViewerWatching', name, t(viewer.path === 'relay' ? 'pathRelay' : 'pathDirect'));
+}
+
+/** A live share: the code for the next viewer, its link and QR code, who watches, Stop. */
+export function TabSharePanel(props: {
+  view: TabShareView;
+  onStop: () => void;
+  onDone: () => void;
+}) {
+  const { view } = props;
+  if (view.step === 'ended') {
+    return (
+      <section class="tab-share" data-share-step="ended">
+        <h2>{t('tabShareHeading')}</h2>
+        <p class="status" id="tab-share-ended">
+          {t(ENDED_TEXT[view.ended ?? 'stopped'])}
+        </p>
+        <button type="button" id="tab-share-done" onClick={props.onDone}>
+          {t('startOver')}
+        </button>
+      </section>
+    );
+  }
+  return (
+    <section class="tab-share" data-share-step="live" data-watching={view.watching}>
+      <h2>{t('sharingThisTab')}</h2>
+      {view.title && <p class="tab-title">{view.title}</p>}
+      {view.code ? (
+        <>
+          <p class="status">{t('tabNextViewerCode')}</p>
+          <div class="row">
+            <div class="code" id="tab-code">
+              {view.code}
+            </div>
+            <CopyButton text={view.code} id="tab-copy-code" />
+          </div>
+          {view.watchUrl && (
+            <>
+              <p class="status">{t('tabWatchLinkHint')}</p>
+              <div class="row">
+                <input
+                  id="tab-watch-link"
+                  readOnly
+                  aria-label={t('tabWatchLinkLabel')}
+                  value={view.watchUrl}
+                  onFocus={(event) => event.currentTarget.select()}
+                />
+                <CopyButton text={view.watchUrl} id="tab-copy-link" />
+              </div>
+              <QrCode text={view.watchUrl} />
+            </>
+          )}
+        </>
+      ) : (
+        <p class="status" id="tab-code-pending">
+          {view.full ? t('tabShareFull') : t('tabShareAllocating')}
+        </p>
+      )}
+      <p class="status" id="tab-viewers" data-count={view.watching}>
+        {view.watching === 0 ? t('tabNoViewers') : t('tabViewers', String(view.watching))}
+      </p>
+      {view.viewers.length > 0 && (
+        <ul class="viewers" id="tab-viewer-list">
+          {view.viewers.map((viewer) => (
+            <li
+              key={viewer.id}
+              data-stage={viewer.stage}
+              data-path={viewer.path}
+              title={viewer.candidates}
+            >
+              {viewerLine(viewer)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {view.error && (
+        <p class="error" role="alert" data-code={view.error.code}>
+          {describeError(view.error)}
+        </p>
+      )}
+      <p>
+        <button type="button" class="danger" id="stop-share" onClick={props.onStop}>
+          {t('stopSharing')}
+        </button>
+      </p>
+    </section>
+  );
+}
+
+/** The receiving popup of a tab session: the tab plays in its own viewer tab. */
+export function TabWatching(props: { view: SessionView; onStop: () => void; onDone: () => void }) {
+  const { view } = props;
+  const finished = view.step === 'closed' || view.step === 'failed';
+  return (
+    <section data-step={view.step} data-kind="tab">
+      <p class="status" id="status" role="status">
+        {view.step === 'open'
+          ? t('tabWatchingIn', view.peerName ?? t('tabViewerUnnamed'))
+          : t(finished ? 'tabWatchEnded' : 'step_connecting_peer')}
+      </p>
+      {view.error && (
+        <p class="error" id="session-error" role="alert" data-code={view.error.code}>
+          {describeError(view.error)}
+        </p>
+      )}
+      <p>
+        {finished ? (
+          <button type="button" id="start-over" onClick={props.onDone}>
+            {t('startOver')}
+          </button>
+        ) : (
+          <button type="button" class="secondary" id="cancel" onClick={props.onStop}>
+            {t('stopWatching')}
+          </button>
+        )}
+      </p>
+    </section>
+  );
+}
+
+/** The share to show: a newer revision of the same share wins; another share replaces. */
+export function newerShare(current: TabShareView | null, incoming: TabShareView): TabShareView {
+  if (current && current.id === incoming.id && current.revision > incoming.revision) return current;
+  return incoming;
+}
+
+/** Why "Share this tab" did not start, in words: capture refusals are the usual cause. */
+export function shareStartError(error: ErrorData): string {
+  return error.code === 'BAD_REQUEST' || error.code === 'INTERNAL'
+    ? t('tabNotShareable')
+    : describeError(error);
+}

@@ -1,0 +1,122 @@
+/**
+ * The watching side of a tab share: an RTCPeerConnection that only receives (side B answers
+ * the sharer's offer). Shared by the extension's viewer page and the no-install web viewer;
+ * no chrome.* here. Signals go out through `sendSignal`; teardown is tied to an AbortSignal.
+ */
+import { PeerbeamError } from '../core/errors.js';
+import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
+import type { PeerSignalInput } from '../core/peer-signal.js';
+import type { ViewerSignal } from '../core/tab-share-view.js';
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+export interface TabReceiverOptions {
+  iceServers: RTCIceServer[];
+  sendSignal: (signal: ViewerSignal) => void;
+  signal: AbortSignal;
+}
+
+export class TabReceiver {
+  readonly pc: RTCPeerConnection;
+  /** The sharer's stream, once its first track arrived. */
+  readonly stream: Promise<MediaStream>;
+  /** Resolves once media flows; rejects with CONNECTION_FAILED, or CANCELLED on abort. */
+  readonly connected: Promise<void>;
+  /** Resolves when the connection fails or closes. */
+  readonly lost: Promise<void>;
+  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+
+  constructor(options: TabReceiverOptions) {
+    const { signal } = options;
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.pc.addEventListener(
+      'icecandidate',
+      (event) => {
+        if (!event.candidate) return;
+        const candidate = event.candidate.toJSON();
+        options.sendSignal({
+          t: 'tab-candidate',
+          candidate: { ...candidate, candidate: candidate.candidate ?? '' },
+        });
+      },
+      { signal },
+    );
+    this.sendSignal = options.sendSignal;
+    this.stream = new Promise<MediaStream>((resolve) => {
+      this.pc.addEventListener(
+        'track',
+        (event) => resolve(event.streams[0] ?? new MediaStream([event.track])),
+        { signal },
+      );
+    });
+    this.connected = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new PeerbeamError('CONNECTION_FAILED', 'no path to the sharer was found')),
+        CONNECT_TIMEOUT_MS,
+      );
+      this.pc.addEventListener(
+        'connectionstatechange',
+        () => {
+          const state = this.pc.connectionState;
+          if (state === 'connected') {
+            clearTimeout(timer);
+            resolve();
+          } else if (state === 'failed' || state === 'closed') {
+            clearTimeout(timer);
+            reject(new PeerbeamError('CONNECTION_FAILED', 'the connection to the sharer failed'));
+          }
+        },
+        { signal },
+      );
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(new PeerbeamError('CANCELLED', 'closed'));
+        },
+        { once: true },
+      );
+    });
+    this.connected.catch(() => undefined);
+    this.lost = new Promise<void>((resolve) => {
+      this.pc.addEventListener(
+        'connectionstatechange',
+        () => {
+          if (this.pc.connectionState === 'failed' || this.pc.connectionState === 'closed') {
+            resolve();
+          }
+        },
+        { signal },
+      );
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    signal.addEventListener('abort', () => this.pc.close(), { once: true });
+  }
+
+  private readonly sendSignal: (signal: ViewerSignal) => void;
+
+  /** The sharer's offer (answered at once) and candidates. */
+  async handleSignal(signal: PeerSignalInput): Promise<void> {
+    if (signal.t === 'tab-description') {
+      if (signal.description.type !== 'offer') {
+        throw new PeerbeamError('CONNECTION_FAILED', 'the sharer sent an answer');
+      }
+      await this.pc.setRemoteDescription(signal.description);
+      for (const candidate of this.pendingCandidates.splice(0)) {
+        await this.pc.addIceCandidate(candidate);
+      }
+      await this.pc.setLocalDescription();
+      const answer = this.pc.localDescription;
+      if (!answer) throw new PeerbeamError('CONNECTION_FAILED', 'no local description');
+      this.sendSignal({ t: 'tab-description', description: { type: 'answer', sdp: answer.sdp } });
+    } else if (signal.t === 'tab-candidate') {
+      if (this.pc.remoteDescription) await this.pc.addIceCandidate(signal.candidate);
+      else this.pendingCandidates.push(signal.candidate);
+    }
+  }
+
+  async selectedPair(): Promise<SelectedPair | undefined> {
+    const report = await this.pc.getStats();
+    return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+  }
+}
