@@ -9,6 +9,8 @@ import type { MethodName, Params } from '../shared/protocol-map.js';
 import { loadSettings, saveSettings } from '../shared/settings.js';
 import { onBlobDownloadEnded, saveDownload } from './downloads.js';
 import { notifyTransferEnded } from './notifications.js';
+import { handleMenuClick, lastLinkDevice, rebuildMenus, sendAndReport } from './link-menus.js';
+import { registerLinkNotificationListeners, showLink } from './link-notifications.js';
 import { ensureOffscreenDocument } from './offscreen-document.js';
 import { captureActiveTab, openTabViewer, showTabShareBadge, watchTabs } from './tab-share.js';
 
@@ -46,6 +48,11 @@ registerMethods('background', {
   listDevices: forward('listDevices'),
   connectDevice: forward('connectDevice'),
   unpairDevice: forward('unpairDevice'),
+  sendLink: forward('sendLink'),
+  listLinks: forward('listLinks'),
+  setAutoOpenLinks: forward('setAutoOpenLinks'),
+  devicesChanged: rebuildMenus,
+  showLink,
   getSettings: loadSettings,
   async setSettings(patch) {
     const settings = await saveSettings(patch);
@@ -68,6 +75,25 @@ browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
 browser.runtime.onInstalled.addListener(() => void ensureOffscreenDocument());
 
 onBlobDownloadEnded((url) => void forward('downloadEnded')({ url }));
+
+const sendLink = (deviceId: string, url: string, title: string) =>
+  forward('sendLink')({ deviceId, url, title });
+
+browser.contextMenus.onClicked.addListener(
+  (info, tab) => void handleMenuClick(info, tab, sendLink),
+);
+registerLinkNotificationListeners();
+
+// The keyboard shortcut: this page to the device a link was last sent to.
+browser.commands.onCommand.addListener((command, tab) => {
+  if (command !== 'send-page-to-last-device') return;
+  void (async () => {
+    const deviceId = await lastLinkDevice();
+    const active = tab ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+    if (deviceId && active?.url)
+      await sendAndReport(deviceId, active.url, active.title ?? '', sendLink);
+  })();
+});
 
 // A shared tab that closes or leaves for a browser page stops its share; a closed viewer tab
 // leaves the share it watched.

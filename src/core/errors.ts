@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'DECLINED',
   'INTEGRITY',
   'SAVE_FAILED',
+  'LINK_REFUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -4,6 +4,7 @@
  * `decodePeerSignal` accepts them.
  */
 import { z } from 'zod';
+import { MAX_TITLE_CHARS, MAX_URL_CHARS } from './links.js';
 
 const MAX_SDP_CHARS = 32_000;
 export const MAX_DEVICE_NAME_CHARS = 60;
@@ -59,6 +60,14 @@ export const PeerSignal = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('intent'), kind: SessionKind }),
   /** Paired devices: open a peer-to-peer session now. */
   z.strictObject({ t: z.literal('connect'), kind: SessionKind }),
+  /** Paired devices: a link to show (and open on a click). Checked again on arrival. */
+  z.strictObject({
+    t: z.literal('link'),
+    id: z.string().min(1).max(64),
+    url: z.string().min(1).max(MAX_URL_CHARS),
+    title: z.string().max(MAX_TITLE_CHARS),
+  }),
+  z.strictObject({ t: z.literal('link-ack'), id: z.string().min(1).max(64) }),
   /** Paired devices: this side forgot the pairing; forget it too. */
   z.strictObject({ t: z.literal('unpair') }),
   /** Tells the peer why this side gave up (e.g. it received a frame that failed to open). */

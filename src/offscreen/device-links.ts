@@ -33,6 +33,10 @@ export interface DeviceLinkEvents {
   connectRequested(link: DeviceLink, kind: SessionKind): void;
   /** The peer unpaired (or we finished unpairing): forget the link. */
   unpaired(link: DeviceLink): void;
+  /** The link came online (authenticated): deliver what waited for it. */
+  online(link: DeviceLink): void;
+  linkReceived(link: DeviceLink, message: { id: string; url: string; title: string }): void;
+  linkAcked(id: string): void;
 }
 
 export class DeviceLink {
@@ -59,6 +63,7 @@ export class DeviceLink {
       name: this.device.name,
       online: this.online,
       unpairPending: this.device.unpairPending ?? false,
+      autoOpenLinks: this.device.autoOpenLinks ?? false,
     };
   }
 
@@ -156,8 +161,11 @@ export class DeviceLink {
     sealed.subscribe((message) => {
       if (message.t === 'connect') this.events.connectRequested(this, message.kind);
       if (message.t === 'unpair') void this.forget();
+      if (message.t === 'link') this.events.linkReceived(this, message);
+      if (message.t === 'link-ack') this.events.linkAcked(message.id);
     });
     this.events.changed();
+    this.events.online(this);
   }
 }
 
@@ -185,6 +193,14 @@ export class DeviceLinks {
   async add(device: PairedDevice): Promise<void> {
     await saveDevice(device);
     this.start(device);
+    this.events.changed();
+  }
+
+  /** Saves a changed device record (e.g. its auto-open setting) without reconnecting. */
+  async update(id: string, change: Partial<PairedDevice>): Promise<void> {
+    const link = this.get(id);
+    link.device = { ...link.device, ...change };
+    await saveDevice(link.device);
     this.events.changed();
   }
 

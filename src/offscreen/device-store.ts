@@ -23,11 +23,28 @@ export interface PairedDevice {
   pairedAt: number;
   /** Unpaired here; still to tell the other device when it next comes online. */
   unpairPending?: boolean;
+  /** Links from this device open without asking. */
+  autoOpenLinks?: boolean;
 }
+
+/** A link sent or received, for the popup's history (and the outbox while pending). */
+export interface LinkRecord {
+  id: string;
+  direction: 'sent' | 'received';
+  deviceId: string;
+  deviceName: string;
+  url: string;
+  title: string;
+  at: number;
+  state: 'pending' | 'delivered' | 'received' | 'expired';
+}
+
+const HISTORY_KEEP = 50;
 
 interface PeerbeamDb extends DBSchema {
   identity: { key: 'self'; value: DeviceIdentity };
   devices: { key: string; value: PairedDevice };
+  links: { key: string; value: LinkRecord; indexes: { at: number } };
 }
 
 const SIGNING = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -38,10 +55,15 @@ const copy = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(byte
 
 let database: Promise<IDBPDatabase<PeerbeamDb>> | undefined;
 function db(): Promise<IDBPDatabase<PeerbeamDb>> {
-  database ??= openDB<PeerbeamDb>('peerbeam', 1, {
-    upgrade(upgrade) {
-      upgrade.createObjectStore('identity');
-      upgrade.createObjectStore('devices', { keyPath: 'id' });
+  database ??= openDB<PeerbeamDb>('peerbeam', 2, {
+    upgrade(upgrade, oldVersion) {
+      if (oldVersion < 1) {
+        upgrade.createObjectStore('identity');
+        upgrade.createObjectStore('devices', { keyPath: 'id' });
+      }
+      if (oldVersion < 2) {
+        upgrade.createObjectStore('links', { keyPath: 'id' }).createIndex('at', 'at');
+      }
     },
   });
   return database;
@@ -102,4 +124,18 @@ export async function saveDevice(device: PairedDevice): Promise<void> {
 
 export async function deleteDevice(id: string): Promise<void> {
   await (await db()).delete('devices', id);
+}
+
+export async function saveLink(record: LinkRecord): Promise<void> {
+  const store = await db();
+  await store.put('links', record);
+  // Keep the history short: the oldest delivered or received links go first.
+  const all = await store.getAllFromIndex('links', 'at');
+  const done = all.filter((link) => link.state !== 'pending');
+  for (const old of done.slice(0, Math.max(0, all.length - HISTORY_KEEP)))
+    await store.delete('links', old.id);
+}
+
+export async function listLinks(): Promise<LinkRecord[]> {
+  return (await (await db()).getAllFromIndex('links', 'at')).reverse();
 }

@@ -15,6 +15,7 @@ import type { EstablishContext, Established } from '../rtc/establish.js';
 import type { SaveFile } from './file-receiver.js';
 import type { OutgoingFile } from './file-sender.js';
 import { opfsPath } from './opfs-messages.js';
+import { LinkCourier } from './link-courier.js';
 import { Session } from './session.js';
 import { createTabHost } from './tab-share-host.js';
 import { FILE_BATCH_CHANNEL } from '../shared/file-batch.js';
@@ -24,10 +25,22 @@ let current: Session | undefined;
 /** Sharing a tab live, and watching one in a viewer page. */
 const tabs = createTabHost(configure);
 
-const links = new DeviceLinks({
+const links: DeviceLinks = new DeviceLinks({
   signalingUrl: () => requireSettings().signalingUrl,
-  changed: () => notify('popup', 'devicesChanged', links.list()),
+  changed: () => {
+    const devices = links.list();
+    notify('popup', 'devicesChanged', devices);
+    void call('background', 'devicesChanged', devices);
+  },
   connectRequested: (link, kind) => void startPaired(link, kind),
+  online: (link) => void courier.flush(link),
+  linkReceived: (link, message) => void courier.received(link, message),
+  linkAcked: (id) => void courier.acked(id),
+});
+
+const courier = new LinkCourier(() => links, {
+  changed: () => void courier.list().then((list) => notify('popup', 'linksChanged', list)),
+  show: (link) => void call('background', 'showLink', link),
 });
 
 function requireSettings(): Settings {
@@ -204,6 +217,9 @@ registerMethods('offscreen', {
   declineFiles: () => requireSession().declineFiles(),
   cancelTransfer: () => requireSession().cancelTransfer(),
   downloadEnded: ({ url }) => downloadEnded(url),
+  sendLink: ({ deviceId, url, title }) => courier.send(deviceId, url, title),
+  listLinks: () => courier.list(),
+  setAutoOpenLinks: ({ deviceId, on }) => links.update(deviceId, { autoOpenLinks: on }),
   getSession: () => current?.snapshot() ?? null,
   sendText: ({ text }) => requireSession().sendText(text),
   closeSession: () => {

@@ -2,7 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import { toErrorData } from '../core/errors.js';
 import { call, registerMethods } from '../shared/messaging.js';
 import { describeError, t } from '../shared/i18n.js';
-import { newerView, type DeviceView, type SessionView } from '../shared/session-view.js';
+import {
+  newerView,
+  type DeviceView,
+  type LinkView,
+  type SessionView,
+} from '../shared/session-view.js';
+import { Links } from './Links.js';
 import { Devices } from './Devices.js';
 import { Home } from './Home.js';
 import { Session } from './Session.js';
@@ -19,6 +25,7 @@ import {
 let showSession: ((view: SessionView) => void) | undefined;
 let showDevices: ((devices: DeviceView[]) => void) | undefined;
 let showTabShare: ((view: TabShareView) => void) | undefined;
+let showLinks: ((links: LinkView[]) => void) | undefined;
 const dismissed = new Set<string>();
 
 // Registered at module load: the offscreen document streams every change.
@@ -26,11 +33,13 @@ registerMethods('popup', {
   sessionChanged: (view) => showSession?.(view),
   devicesChanged: (devices) => showDevices?.(devices),
   tabShareChanged: (view) => showTabShare?.(view),
+  linksChanged: (links) => showLinks?.(links),
 });
 
 export function App() {
   const [session, setSession] = useState<SessionView | null>(null);
   const [devices, setDevices] = useState<DeviceView[]>([]);
+  const [links, setLinks] = useState<LinkView[]>([]);
   const [error, setError] = useState<string | undefined>();
   const [tabShare, setTabShare] = useState<TabShareView | null>(null);
 
@@ -54,6 +63,10 @@ export function App() {
     call('background', 'listDevices')
       .then(setDevices)
       .catch((e: unknown) => setError(describeError(toErrorData(e))));
+    showLinks = setLinks;
+    call('background', 'listLinks')
+      .then(setLinks)
+      .catch((e: unknown) => setError(describeError(toErrorData(e))));
     showTabShare = (view) => setTabShare((current) => newerShare(current, view));
     call('background', 'getTabShare')
       .then((view) => {
@@ -64,6 +77,7 @@ export function App() {
       showSession = undefined;
       showDevices = undefined;
       showTabShare = undefined;
+      showLinks = undefined;
     };
   }, []);
 
@@ -132,7 +146,13 @@ export function App() {
                 setError(describeError(toErrorData(e))),
               );
             }}
+            onAutoOpen={(deviceId, on) => {
+              call('background', 'setAutoOpenLinks', { deviceId, on }).catch((e: unknown) =>
+                setError(describeError(toErrorData(e))),
+              );
+            }}
           />
+          <Links links={links} />
         </>
       )}
       {error && (

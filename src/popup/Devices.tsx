@@ -5,6 +5,7 @@ export function Devices(props: {
   devices: DeviceView[];
   onConnect: (id: string) => void;
   onUnpair: (id: string) => void;
+  onAutoOpen: (id: string, on: boolean) => void;
 }) {
   if (props.devices.length === 0) return null;
   return (
@@ -15,6 +16,7 @@ export function Devices(props: {
           <li
             key={device.id}
             class="row"
+            data-id={device.id}
             data-device={device.name}
             data-online={String(device.online)}
           >
@@ -24,6 +26,14 @@ export function Devices(props: {
               <small>
                 {device.unpairPending ? t('unpairing') : device.online ? t('online') : t('offline')}
               </small>
+              <label class="auto-open">
+                <input
+                  type="checkbox"
+                  checked={device.autoOpenLinks}
+                  onChange={(event) => props.onAutoOpen(device.id, event.currentTarget.checked)}
+                />{' '}
+                <small>{t('autoOpenLinks')}</small>
+              </label>
             </span>
             <button
               type="button"

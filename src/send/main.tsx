@@ -19,6 +19,7 @@ registerMethods('popup', {
   sessionChanged: (view) => showSession?.(view),
   devicesChanged: () => undefined,
   tabShareChanged: () => undefined,
+  linksChanged: () => undefined,
 });
 
 async function startSending(picked: PickedFile[], deviceId?: string): Promise<SessionView> {

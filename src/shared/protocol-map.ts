@@ -1,4 +1,4 @@
-import type { DeviceView, SessionView, Settings } from './session-view.js';
+import type { DeviceView, LinkView, SessionView, Settings } from './session-view.js';
 import type { TabQuality } from '../core/tab-quality.js';
 import type { TabShareView, ViewerPull, ViewerSignal } from '../core/tab-share-view.js';
 
@@ -26,6 +26,19 @@ export interface Methods {
     cancelTransfer(): void;
     saveDownload(params: { url: string; filename: string }): void;
     transferEnded(params: SessionView): void;
+    sendLink(params: { deviceId: string; url: string; title: string }): LinkView;
+    listLinks(): LinkView[];
+    setAutoOpenLinks(params: { deviceId: string; on: boolean }): void;
+    /** From the offscreen document: keep the context menu in step with the devices. */
+    devicesChanged(params: DeviceView[]): void;
+    /** From the offscreen document: a link arrived from a paired device. */
+    showLink(params: {
+      id: string;
+      url: string;
+      title: string;
+      deviceName: string;
+      autoOpen: boolean;
+    }): void;
     getSettings(): Settings;
     setSettings(params: Partial<Settings>): Settings;
     // Tab share (popup → service worker: the click is the gesture tab capture needs).
@@ -45,6 +58,9 @@ export interface Methods {
     declineFiles(): void;
     cancelTransfer(): void;
     downloadEnded(params: { url: string }): void;
+    sendLink(params: { deviceId: string; url: string; title: string }): LinkView;
+    listLinks(): LinkView[];
+    setAutoOpenLinks(params: { deviceId: string; on: boolean }): void;
     getSession(): SessionView | null;
     sendText(params: { text: string }): void;
     closeSession(): void;
@@ -77,6 +93,7 @@ export interface Methods {
   popup: {
     sessionChanged(params: SessionView): void;
     devicesChanged(params: DeviceView[]): void;
+    linksChanged(params: LinkView[]): void;
     tabShareChanged(params: TabShareView): void;
   };
 }

@@ -96,6 +96,17 @@ export interface DeviceView {
   /** Its link is up: both devices are online and authenticated each other. */
   online: boolean;
   unpairPending: boolean;
+  autoOpenLinks: boolean;
+}
+
+export interface LinkView {
+  id: string;
+  direction: 'sent' | 'received';
+  deviceName: string;
+  url: string;
+  title: string;
+  at: number;
+  state: 'pending' | 'delivered' | 'received' | 'expired';
 }
 
 /** The view to show: a newer revision of the same session wins; another session replaces. */

@@ -1,0 +1,115 @@
+/**
+ * Links between paired devices: sent over the devices' sealed link when it is up, otherwise
+ * kept in this browser's outbox (never on the server) until the device comes online or the
+ * link expires. Received links are checked again (only http/https) before anyone sees them.
+ */
+import { PeerbeamError } from '../core/errors.js';
+import { checkLink, partitionOutbox } from '../core/links.js';
+import type { LinkView } from '../shared/session-view.js';
+import type { DeviceLink, DeviceLinks } from './device-links.js';
+import { listLinks, saveLink, type LinkRecord } from './device-store.js';
+
+export interface CourierEvents {
+  changed(): void;
+  /** A checked link from a paired device: show it (or open it, if the person said so). */
+  show(link: {
+    id: string;
+    url: string;
+    title: string;
+    deviceName: string;
+    autoOpen: boolean;
+  }): void;
+}
+
+export class LinkCourier {
+  constructor(
+    private readonly links: () => DeviceLinks,
+    private readonly events: CourierEvents,
+  ) {}
+
+  async send(deviceId: string, rawUrl: string, rawTitle: string): Promise<LinkView> {
+    const checked = checkLink(rawUrl, rawTitle);
+    if (!checked.ok) throw new PeerbeamError('LINK_REFUSED', checked.reason);
+    const link = this.links().get(deviceId);
+    const record: LinkRecord = {
+      id: crypto.randomUUID(),
+      direction: 'sent',
+      deviceId,
+      deviceName: link.device.name,
+      url: checked.url,
+      title: checked.title,
+      at: Date.now(),
+      state: 'pending',
+    };
+    await saveLink(record);
+    this.deliver(link, record);
+    this.events.changed();
+    return record;
+  }
+
+  /** A device came online: everything still waiting for it goes now; expired links go away. */
+  async flush(link: DeviceLink): Promise<void> {
+    const pending = (await listLinks()).filter(
+      (record) => record.state === 'pending' && record.deviceId === link.device.id,
+    );
+    const { live, expired } = partitionOutbox(
+      pending.map((record) => ({ ...record, queuedAt: record.at })),
+      Date.now(),
+    );
+    for (const record of expired)
+      await saveLink({ ...pending.find((r) => r.id === record.id)!, state: 'expired' });
+    for (const record of live)
+      this.deliver(
+        link,
+        pending.find((r) => r.id === record.id)!,
+      );
+    if (expired.length > 0) this.events.changed();
+  }
+
+  async received(
+    link: DeviceLink,
+    message: { id: string; url: string; title: string },
+  ): Promise<void> {
+    const checked = checkLink(message.url, message.title);
+    if (!checked.ok) {
+      console.warn(`peerbeam: ignored a link from ${link.device.id}: ${checked.reason}`);
+      return;
+    }
+    link.sealed?.trySend({ t: 'link-ack', id: message.id });
+    const known = (await listLinks()).some((record) => record.id === message.id);
+    if (known) return; // delivered twice (the ack was lost): shown once
+    await saveLink({
+      id: message.id,
+      direction: 'received',
+      deviceId: link.device.id,
+      deviceName: link.device.name,
+      url: checked.url,
+      title: checked.title,
+      at: Date.now(),
+      state: 'received',
+    });
+    this.events.show({
+      id: message.id,
+      url: checked.url,
+      title: checked.title,
+      deviceName: link.device.name,
+      autoOpen: link.device.autoOpenLinks ?? false,
+    });
+    this.events.changed();
+  }
+
+  async acked(id: string): Promise<void> {
+    const record = (await listLinks()).find((r) => r.id === id && r.direction === 'sent');
+    if (!record || record.state === 'delivered') return;
+    await saveLink({ ...record, state: 'delivered' });
+    this.events.changed();
+  }
+
+  async list(): Promise<LinkView[]> {
+    return (await listLinks()).slice(0, 20).map(({ deviceId: _deviceId, ...view }) => view);
+  }
+
+  private deliver(link: DeviceLink, record: LinkRecord): void {
+    link.sealed?.trySend({ t: 'link', id: record.id, url: record.url, title: record.title });
+  }
+}
