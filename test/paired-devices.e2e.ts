@@ -1,21 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
+import { waitForDownloads } from './harness/files.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 
 let signaling: RunningSignaling;
 let profiles: { alice: string; bob: string };
+let downloads: string;
 let alice: PeerbeamBrowser | undefined;
 let bob: PeerbeamBrowser | undefined;
 
 async function launchBoth(): Promise<[PeerbeamBrowser, PeerbeamBrowser]> {
   [alice, bob] = await Promise.all([
     launchBrowser({ name: 'alice', profileDir: profiles.alice }),
-    launchBrowser({ name: 'bob', profileDir: profiles.bob }),
+    launchBrowser({ name: 'bob', profileDir: profiles.bob, downloadsDir: downloads }),
   ]);
   return [alice, bob];
 }
@@ -27,6 +29,7 @@ beforeAll(async () => {
     alice: await mkdtemp(join(tmpdir(), 'peerbeam-alice-')),
     bob: await mkdtemp(join(tmpdir(), 'peerbeam-bob-')),
   };
+  downloads = join(profiles.bob, 'downloads');
 });
 
 afterAll(async () => {
@@ -70,6 +73,30 @@ describe('paired devices', () => {
     await bobPopup.waitForStep('open');
     await bobPopup.sendMessage('no code needed');
     await again.waitForPeerMessage('no code needed');
+  });
+
+  it('send files to a paired device without a code', async () => {
+    const sendPage = await alice!.context.newPage();
+    await sendPage.goto(`chrome-extension://${alice!.extensionId}/src/send/send.html`);
+    const content = Buffer.from('for your eyes only, 你好');
+    await sendPage.setInputFiles('#pick-files', {
+      name: 'note.txt',
+      mimeType: 'text/plain',
+      buffer: content,
+    });
+    await sendPage.locator('button[data-device="Bob desktop"]').click();
+    await expect(sendPage.locator('#session-code').count()).resolves.toBe(0);
+
+    const bobPopup = new Popup(await bob!.openPopup());
+    await bobPopup.page.locator('#transfer[data-state="offered"]').waitFor({ timeout: 20_000 });
+    await expect(bobPopup.page.locator('#transfer').textContent()).resolves.toContain(
+      'Alice laptop',
+    );
+    await bobPopup.page.click('#accept');
+    await bobPopup.page.locator('#transfer[data-state="complete"]').waitFor({ timeout: 20_000 });
+    const [saved] = await waitForDownloads(downloads, 1);
+    await expect(readFile(join(downloads, saved!))).resolves.toEqual(content);
+    await Promise.all([sendPage.close(), bobPopup.page.close()]);
   });
 
   it('unpair removes the device on this side and tells the other side', async () => {

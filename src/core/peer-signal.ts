@@ -14,6 +14,11 @@ export const SessionKind = z.enum(['chat', 'files', 'tab']);
 export type SessionKind = z.infer<typeof SessionKind>;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const Generation = z.number().int().min(0).max(10_000).default(0);
+/**
+ * Paired devices run one session after another over one long-lived sealed link: each session's
+ * signals carry its id, so a late goodbye of the last session cannot end the next one.
+ */
+const SessionId = z.string().max(64).default('');
 const Description = z.strictObject({
   type: z.enum(['offer', 'answer']),
   sdp: z.string().min(1).max(MAX_SDP_CHARS),
@@ -30,11 +35,13 @@ export const PeerSignal = z.discriminatedUnion('t', [
     t: z.literal('description'),
     /** Which peer connection of the session this is for (a reconnect makes a new one). */
     gen: Generation,
+    sid: SessionId,
     description: Description,
   }),
   z.strictObject({
     t: z.literal('candidate'),
     gen: Generation,
+    sid: SessionId,
     candidate: Candidate,
   }),
   /**
@@ -44,7 +51,12 @@ export const PeerSignal = z.discriminatedUnion('t', [
    */
   z.strictObject({ t: z.literal('tab-description'), description: Description }),
   z.strictObject({ t: z.literal('tab-candidate'), candidate: Candidate }),
-  z.strictObject({ t: z.literal('bye') }),
+  /** The session ends (`reason`: why, when it ends before it was open). */
+  z.strictObject({
+    t: z.literal('bye'),
+    sid: SessionId,
+    reason: z.enum(['CONNECTION_FAILED']).optional(),
+  }),
   /** Sent first by both sides after the PAKE: who I am, for "remember this device". */
   z.strictObject({
     t: z.literal('identity'),
@@ -59,7 +71,7 @@ export const PeerSignal = z.discriminatedUnion('t', [
   /** Sent by the side that started the session, after identities: what it offers. */
   z.strictObject({ t: z.literal('intent'), kind: SessionKind }),
   /** Paired devices: open a peer-to-peer session now. */
-  z.strictObject({ t: z.literal('connect'), kind: SessionKind }),
+  z.strictObject({ t: z.literal('connect'), kind: SessionKind, sid: z.string().min(1).max(64) }),
   /** Paired devices: a link to show (and open on a click). Checked again on arrival. */
   z.strictObject({
     t: z.literal('link'),

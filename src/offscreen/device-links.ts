@@ -30,7 +30,7 @@ export interface DeviceLinkEvents {
   signalingUrl(): string;
   changed(): void;
   /** The peer asked to open a session over this link. */
-  connectRequested(link: DeviceLink, kind: SessionKind): void;
+  connectRequested(link: DeviceLink, kind: SessionKind, sid: string): void;
   /** The peer unpaired (or we finished unpairing): forget the link. */
   unpaired(link: DeviceLink): void;
   /** The link came online (authenticated): deliver what waited for it. */
@@ -159,7 +159,7 @@ export class DeviceLink {
       return;
     }
     sealed.subscribe((message) => {
-      if (message.t === 'connect') this.events.connectRequested(this, message.kind);
+      if (message.t === 'connect') this.events.connectRequested(this, message.kind, message.sid);
       if (message.t === 'unpair') void this.forget();
       if (message.t === 'link') this.events.linkReceived(this, message);
       if (message.t === 'link-ack') this.events.linkAcked(message.id);

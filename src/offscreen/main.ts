@@ -16,7 +16,7 @@ import type { SaveFile } from './file-receiver.js';
 import type { OutgoingFile } from './file-sender.js';
 import { opfsPath } from './opfs-messages.js';
 import { LinkCourier } from './link-courier.js';
-import { Session } from './session.js';
+import { Session, type SessionOptions } from './session.js';
 import { createTabHost } from './tab-share-host.js';
 import { FILE_BATCH_CHANNEL } from '../shared/file-batch.js';
 
@@ -32,7 +32,7 @@ const links: DeviceLinks = new DeviceLinks({
     notify('popup', 'devicesChanged', devices);
     void call('background', 'devicesChanged', devices);
   },
-  connectRequested: (link, kind) => void startPaired(link, kind),
+  connectRequested: (link, kind, sid) => void startPaired(link, { intent: kind, sid }),
   online: (link) => void courier.flush(link),
   linkReceived: (link, message) => void courier.received(link, message),
   linkAcked: (id) => void courier.acked(id),
@@ -57,9 +57,7 @@ function configure(next: Settings): void {
 async function start(
   role: SessionRole,
   establish: (context: EstablishContext) => Promise<Established>,
-  intent?: SessionKind,
-  files?: OutgoingFile[],
-  intentAgreed = false,
+  extra: Pick<SessionOptions, 'intent' | 'files' | 'intentAgreed' | 'sid'> = {},
 ): Promise<SessionView> {
   const { publicKey } = await deviceIdentity();
   current?.close();
@@ -67,9 +65,7 @@ async function start(
     role,
     self: { name: requireSettings().deviceName, publicKey },
     establish,
-    intent,
-    files,
-    intentAgreed,
+    ...extra,
     onTabOffered: (established) =>
       tabs.offerTab(established, {
         ...(session.peer ? { sharerName: session.peer.name } : {}),
@@ -88,8 +84,7 @@ async function start(
 /** A session with a paired device over its link: no code, no new PAKE on a nameplate. */
 function startPaired(
   link: DeviceLink,
-  intent?: SessionKind,
-  files?: OutgoingFile[],
+  { intent, sid, files }: { intent: SessionKind; sid: string; files?: OutgoingFile[] },
 ): Promise<SessionView> {
   const sealed = link.sealed;
   if (!sealed) throw new PeerbeamError('NO_SESSION', `${link.device.name} is not online`);
@@ -105,10 +100,19 @@ function startPaired(
         release: () => undefined,
       };
     },
-    intent,
-    files,
-    true,
+    { intent, sid, intentAgreed: true, ...(files ? { files } : {}) },
   );
+}
+
+/** Asks a paired device to open a session of `kind` with us, and opens ours. */
+function connectPaired(
+  link: DeviceLink,
+  kind: SessionKind,
+  files?: OutgoingFile[],
+): Promise<SessionView> {
+  const sid = crypto.randomUUID();
+  link.sealed?.send({ t: 'connect', kind, sid });
+  return startPaired(link, { intent: kind, sid, ...(files ? { files } : {}) });
 }
 
 function requireSession(): Session {
@@ -197,7 +201,7 @@ registerMethods('offscreen', {
   configure: ({ settings: next }) => configure(next),
   startSend: ({ settings: next }) => {
     configure(next);
-    return start('send', sendByCode(next.signalingUrl), 'chat');
+    return start('send', sendByCode(next.signalingUrl), { intent: 'chat' });
   },
   startReceive: ({ code, settings: next }) => {
     configure(next);
@@ -207,11 +211,9 @@ registerMethods('offscreen', {
     configure(next);
     const files = await takeBatch(batchId);
     if (deviceId) {
-      const link = links.get(deviceId);
-      link.sealed?.send({ t: 'connect', kind: 'files' });
-      return startPaired(link, 'files', files);
+      return connectPaired(links.get(deviceId), 'files', files);
     }
-    return start('send', sendByCode(next.signalingUrl), 'files', files);
+    return start('send', sendByCode(next.signalingUrl), { intent: 'files', files });
   },
   acceptFiles: () => requireSession().acceptFiles(),
   declineFiles: () => requireSession().declineFiles(),
@@ -228,9 +230,7 @@ registerMethods('offscreen', {
   rememberPeer,
   listDevices: () => links.list(),
   connectDevice: ({ id }) => {
-    const link = links.get(id);
-    link.sealed?.send({ t: 'connect', kind: 'chat' });
-    return startPaired(link, 'chat');
+    return connectPaired(links.get(id), 'chat');
   },
   unpairDevice: ({ id }) => links.get(id).unpair(),
   ping: () => 'pong' as const,

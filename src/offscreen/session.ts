@@ -45,6 +45,8 @@ export interface SessionOptions {
   intent?: SessionKind;
   /** Both sides already know the intent (a paired device's connect request carried it). */
   intentAgreed?: boolean;
+  /** Tags this session's signals on a shared (paired) link; '' for a link of its own. */
+  sid?: string;
   /** The files to send, when the intent is 'files'. */
   files?: OutgoingFile[];
   /** The peer offers a live tab: hand the sealed link to a viewer page. */
@@ -72,8 +74,10 @@ export class Session {
   /** TURN credentials from a re-established mailbox (the first ones may have expired). */
   private freshIceServers: IceServer[] | undefined;
   peer: PeerIdentity | undefined;
+  private readonly sid: string;
 
   constructor(private readonly options: SessionOptions) {
+    this.sid = options.sid ?? '';
     this.view = {
       id: crypto.randomUUID(),
       revision: 0,
@@ -160,7 +164,7 @@ export class Session {
   close(): void {
     if (this.isOver) return;
     if (this.transfer && !this.transfer.progress?.isFinal) this.transfer.cancel();
-    this.sealedLink?.trySend({ t: 'bye' });
+    this.sealedLink?.trySend({ t: 'bye', sid: this.sid });
     this.setStep('closed');
     this.teardown('happy');
   }
@@ -218,7 +222,12 @@ export class Session {
       iceServers: this.iceServers(),
       signal: this.abort.signal,
       generation,
-      sendSignal: (signal) => this.sealedLink?.trySend(signal),
+      sendSignal: (signal) =>
+        this.sealedLink?.trySend(
+          signal.t === 'description' || signal.t === 'candidate'
+            ? { ...signal, sid: this.sid }
+            : signal,
+        ),
     });
     this.link = link;
     link.pc.addEventListener('connectionstatechange', () => this.watchConnection(link));
@@ -269,12 +278,17 @@ export class Session {
   }
 
   private onPeerSignal(signal: PeerSignal): void {
+    if (signal.t !== 'description' && signal.t !== 'candidate' && signal.t !== 'bye') return;
+    if (signal.sid !== this.sid) return; // another session over the same paired link
     if (signal.t === 'bye') {
-      if (this.view.step !== 'open')
-        this.fail(new PeerbeamError('PEER_LEFT', 'the other side left'));
+      if (this.view.step === 'open') return;
+      this.fail(
+        signal.reason === 'CONNECTION_FAILED'
+          ? new PeerbeamError('CONNECTION_FAILED', 'the other side found no path to this device')
+          : new PeerbeamError('PEER_LEFT', 'the other side left'),
+      );
       return;
     }
-    if (signal.t !== 'description' && signal.t !== 'candidate') return;
     const current = this.link?.generation ?? -1;
     if (signal.gen < current) return; // a connection we already replaced
     if (signal.gen > current) {
@@ -406,7 +420,7 @@ export class Session {
     this.view.error = toErrorData(error);
     if (this.view.error.code === 'CONNECTION_FAILED') {
       // Tell the peer why, so both sides show the same reason instead of "the other side left".
-      this.sealedLink?.trySend({ t: 'abort', code: 'CONNECTION_FAILED' });
+      this.sealedLink?.trySend({ t: 'bye', sid: this.sid, reason: 'CONNECTION_FAILED' });
     }
     this.setStep('failed');
     this.teardown('errory');

@@ -133,6 +133,7 @@ function SendPage() {
                   type="button"
                   class="secondary"
                   key={device.id}
+                  data-device={device.name}
                   onClick={() => send(device.id)}
                 >
                   {device.name}
