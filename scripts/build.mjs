@@ -1,5 +1,6 @@
 // Builds the extension into dist/ and writes the store-ready zip into release/.
 // `node scripts/build.mjs --test` builds dist-test/ instead (fixed manifest key, source maps).
+// Both also build the web viewer into dist-web/.
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import JSZip from 'jszip';
@@ -9,6 +10,8 @@ const testBuild = process.argv.includes('--test');
 if (testBuild) process.env.PEERBEAM_TEST_BUILD = '1';
 
 await build({ logLevel: 'warn' });
+// The no-install tab viewer the signaling service serves at /watch (dist-web/).
+await build({ configFile: 'src/web-viewer/vite.config.ts', logLevel: 'warn' });
 const outDir = testBuild ? 'dist-test' : 'dist';
 
 function* files(dir) {

@@ -16,7 +16,8 @@ describe('peer signals are checked before use', () => {
         },
       }),
     ).toBeDefined();
-    expect(decodePeerSignal({ t: 'bye' })).toEqual({ t: 'bye' });
+    // A session id left out means the link belongs to this one session.
+    expect(decodePeerSignal({ t: 'bye' })).toEqual({ t: 'bye', sid: '' });
   });
 
   it.each([

@@ -1,11 +1,13 @@
 /**
  * Which video codec a tab share prefers, applied with RTCRtpTransceiver.setCodecPreferences.
  *
- * Measured, not guessed (`npm run bench -- tab`, bare RTCPeerConnection, tab captured at
- * 1280×720, two Chromium 156 on one 2-core machine, software codecs): see
- * src/core/PROTOCOL.md, "Tab share", for the table. VP8 had the lowest glass-to-glass latency
- * and kept 30 fps; VP9 and AV1 cost more CPU per frame (latency up, frame rate down under
- * load) and H264 is not offered by every build. VP8 first, the rest as the browser lists them.
+ * Measured, not guessed (`npm run bench -- tab`: bare connection, 1280×720 tab, two Chromium
+ * 156 on one 2-core machine, software codecs; table in src/core/PROTOCOL.md, "Tab share"):
+ * p50 glass-to-glass VP8 60 ms at 30 fps, VP9 89 ms at 30 fps, H264 74 ms at 15 fps (OpenH264
+ * could not keep up), AV1 85 ms at 30 fps. VP8 was lowest or tied in every run and kept 30 fps
+ * where VP9 sometimes dropped frames (more CPU per frame, and every viewer has its own
+ * encoder). VP8 first; the rest follow in the browser's order, so a peer without VP8 still
+ * gets a codec.
  */
 export const VIDEO_CODEC_PREFERENCE: readonly string[] = ['video/VP8'];
 

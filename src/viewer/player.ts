@@ -97,6 +97,7 @@ export class Player {
   }
 
   play(stream: MediaStream, sharerName?: string): void {
+    if (this.state === 'ended' || this.state === 'failed') return;
     this.video.srcObject = stream;
     this.setState('playing', this.texts.watching(sharerName));
     this.video.play().catch((error: unknown) => {

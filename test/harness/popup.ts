@@ -4,14 +4,21 @@ import type { Page } from 'playwright-core';
 export class Popup {
   constructor(readonly page: Page) {}
 
-  /** Ends whatever session the popup re-attached to, as a person would with Cancel. */
+  /**
+   * Ends whatever session the popup re-attached to, as a person would: Cancel while it runs,
+   * Start over once it has ended (it may end between the two looks).
+   */
   async cancelRunningSession(): Promise<void> {
-    await this.page.locator('#send, #cancel').first().waitFor({ timeout: 10_000 });
-    const cancel = this.page.locator('#cancel');
-    if (await cancel.isVisible()) {
-      await cancel.click();
-      await this.page.locator('#send').waitFor({ timeout: 10_000 });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.page.locator('#send, #cancel, #start-over').first().waitFor({ timeout: 10_000 });
+      if (await this.page.locator('#send').isVisible()) return;
+      await this.page
+        .locator('#cancel, #start-over')
+        .first()
+        .click({ timeout: 2_000 })
+        .catch(() => undefined); // the button changed under us: look again
     }
+    await this.page.locator('#send').waitFor({ timeout: 10_000 });
   }
 
   async send(): Promise<string> {

@@ -1,0 +1,202 @@
+/**
+ * Share the current tab live (issue #5), in real Chromium: the shared page paints the clock as
+ * blocks every frame (harness/tab-probe.page.ts); viewers decode the frames they receive, and
+ * every value they decode must be one the shared tab painted.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
+import { CHROMIUM, EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
+import { waitUntil } from './harness/ports.js';
+import { Popup } from './harness/popup.js';
+import { startSignaling, type RunningSignaling } from './harness/signaling.js';
+import {
+  decodeStats,
+  paintedValues,
+  startDecoding,
+  startProbePages,
+  type ProbePages,
+} from './harness/tab-probe.js';
+
+let signaling: RunningSignaling;
+let pages: ProbePages;
+let alice: PeerbeamBrowser;
+let bob: PeerbeamBrowser;
+let plain: Browser | undefined;
+let shared: Page;
+let sharer: Page;
+let webViewer: Page;
+
+beforeAll(async () => {
+  assertIsolatedNetwork();
+  [signaling, pages] = await Promise.all([startSignaling(), startProbePages()]);
+  [alice, bob] = await Promise.all([
+    // Tab capture without a toolbar click needs the extension allowlisted (BROWSER-TESTING.md).
+    launchBrowser({ name: 'sharer', extraArgs: [`--allowlisted-extension-id=${EXTENSION_ID}`] }),
+    launchBrowser({ name: 'viewer' }),
+  ]);
+  await Promise.all([alice.setSignalingUrl(signaling.url), bob.setSignalingUrl(signaling.url)]);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([alice?.close(), bob?.close(), plain?.close()]);
+  await Promise.allSettled([signaling?.stop(), pages?.stop()]);
+});
+
+/** Opens the page to share and the popup, and presses "Share this tab" on it. */
+async function shareTab(quality = '720p'): Promise<{ tab: Page; popup: Page; code: string }> {
+  const tab = await alice.context.newPage();
+  await tab.goto(pages.paintedUrl);
+  const popup = await alice.openPopup();
+  await popup.locator('#share-tab').waitFor({ timeout: 10_000 });
+  await popup.selectOption('#tab-quality', quality);
+  // The popup acts on the active tab, as the toolbar popup does on the page under it.
+  await tab.bringToFront();
+  await popup.click('#share-tab');
+  return { tab, popup, code: await nextCode(popup) };
+}
+
+async function nextCode(popup: Page, other?: string): Promise<string> {
+  const code = popup.locator('#tab-code');
+  let text = '';
+  await waitUntil(
+    async () => {
+      text = ((await code.textContent({ timeout: 1_000 })) ?? '').trim();
+      return text !== '' && text !== other;
+    },
+    15_000,
+    'a code for the next viewer',
+  );
+  return text;
+}
+
+/** Enters the code in the viewer browser's popup; resolves with the viewer tab it opens. */
+async function watchInExtension(code: string): Promise<Page> {
+  const receiver = new Popup(await bob.openPopup());
+  await receiver.cancelRunningSession();
+  const opened = bob.context.waitForEvent('page', {
+    predicate: (page) => page.url().includes('/src/viewer/viewer.html'),
+    timeout: 20_000,
+  });
+  await receiver.receive(code);
+  const viewer = await opened;
+  await viewer.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
+  await receiver.page.close();
+  return viewer;
+}
+
+/** The viewer decodes received frames; each decoded value must be one the tab painted. */
+async function expectShowsSharedTab(viewer: Page, tab: Page): Promise<void> {
+  await startDecoding(viewer);
+  await waitUntil(
+    async () => ((await decodeStats(viewer))?.values.length ?? 0) >= 20,
+    15_000,
+    '20 frames decoded',
+  );
+  const stats = (await decodeStats(viewer))!;
+  const painted = new Set(await paintedValues(tab));
+  const unknown = stats.values.filter((value) => !painted.has(value));
+  expect(unknown, 'decoded values the shared tab never painted').toEqual([]);
+  // The values are the tab's clock: they move forward, and arrive well under a second late.
+  expect(stats.values.at(-1)! - stats.values[0]!).toBeGreaterThan(0);
+  const sorted = [...stats.latencies].sort((a, b) => a - b);
+  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(1_000);
+  expect(stats.width).toBeGreaterThan(0);
+}
+
+async function badgeText(): Promise<string> {
+  const worker = await alice.serviceWorker();
+  return worker.evaluate(() => chrome.action.getBadgeText({}));
+}
+
+describe('share the current tab live', () => {
+  let firstViewer: Page;
+  let code: string;
+
+  it('Share this tab: a viewer with the extension receives the frames the shared tab paints', async () => {
+    let popup: Page;
+    ({ tab: shared, popup, code } = await shareTab());
+    sharer = popup;
+    expect(code).toMatch(/^[1-9][0-9]*-[a-z]+-[a-z]+$/);
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('LIVE');
+
+    firstViewer = await watchInExtension(code);
+    await expectShowsSharedTab(firstViewer, shared);
+
+    // The popup counts the viewer, shows its path, and already offers the next one-time code.
+    await sharer.locator('#tab-viewers[data-count="1"]').waitFor({ timeout: 10_000 });
+    const row = sharer.locator('#tab-viewer-list li[data-stage="watching"]');
+    await expect.poll(() => row.getAttribute('data-path')).toBe('direct');
+    expect(await nextCode(sharer, code)).not.toBe(code);
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('1');
+  });
+
+  it('a viewer without the extension watches from the link: the /watch page shows the shared tab', async () => {
+    const next = await nextCode(sharer, code);
+    const link = await sharer.locator('#tab-watch-link').inputValue();
+    expect(link).toBe(`${signaling.httpUrl}/watch#${next}`);
+    expect(await sharer.locator('#tab-qr').getAttribute('data-link')).toBe(link);
+
+    plain = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: false,
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--allow-loopback-in-peer-connection',
+      ],
+    });
+    const context = await plain.newContext();
+    // A plain page gathers loopback host candidates only with media permission (BROWSER-TESTING.md).
+    await context.grantPermissions(['camera', 'microphone'], { origin: signaling.httpUrl });
+    webViewer = await context.newPage();
+    await webViewer.goto(link);
+    await webViewer.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
+    expect(new URL(webViewer.url()).hash, 'the one-time code leaves the address bar').toBe('');
+    await expectShowsSharedTab(webViewer, shared);
+
+    await sharer.locator('#tab-viewers[data-count="2"]').waitFor({ timeout: 10_000 });
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('2');
+  });
+
+  it('a viewer leaving closes only its connection; the share stays open for new viewers', async () => {
+    await firstViewer.close();
+    await sharer.locator('#tab-viewers[data-count="1"]').waitFor({ timeout: 10_000 });
+    // The other viewer still receives new frames.
+    const before = (await decodeStats(webViewer))!.values.length;
+    await waitUntil(
+      async () => ((await decodeStats(webViewer))?.values.length ?? 0) > before + 10,
+      5_000,
+      'the remaining viewer to keep receiving',
+    );
+    // A new viewer joins with the code on offer.
+    firstViewer = await watchInExtension(await nextCode(sharer));
+    await sharer.locator('#tab-viewers[data-count="2"]').waitFor({ timeout: 10_000 });
+  });
+
+  it('Stop ends the stream: every viewer shows that sharing ended', async () => {
+    await sharer.click('#stop-share');
+    await Promise.all([
+      firstViewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
+      webViewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
+      sharer.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 }),
+    ]);
+    expect(await firstViewer.locator('#overlay').textContent()).toBe('Sharing ended');
+    expect(await webViewer.locator('#overlay').textContent()).toBe('Sharing ended');
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('');
+    await firstViewer.close();
+  });
+
+  it('sharing stops cleanly when the shared tab closes', async () => {
+    const { tab, popup, code: fresh } = await shareTab('1080p');
+    const viewer = await watchInExtension(fresh);
+    await tab.close();
+    await Promise.all([
+      viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
+      popup.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 }),
+    ]);
+    expect(await popup.locator('#tab-share-ended').textContent()).toContain('tab was closed');
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('');
+  });
+});
