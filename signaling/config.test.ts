@@ -21,7 +21,11 @@ describe('loadConfig', () => {
       maxFrameBytes: 65_536,
       frameRate: 20,
       frameBurst: 60,
+      frameRatePerIp: 200,
+      frameBurstPerIp: 600,
+      maxConnections: 50_000,
       maxConnectionsPerIp: 64,
+      maxMailboxesPerIp: 32,
       allocationsPerMinute: 30,
       claimsPerMinute: 30,
       mailboxTtlMs: 1_800_000,
@@ -31,6 +35,10 @@ describe('loadConfig', () => {
       iceServers: [],
       turn: null,
       trustProxy: false,
+      redisUrl: null,
+      redisKeyPrefix: 'peerbeam:',
+      redisProcessTimeoutMs: 15_000,
+      logLevel: 'info',
     });
   });
 
@@ -41,7 +49,11 @@ describe('loadConfig', () => {
       MAX_FRAME_BYTES: '4096',
       FRAME_RATE: '2.5',
       FRAME_BURST: '5',
+      FRAME_RATE_PER_IP: '50.5',
+      FRAME_BURST_PER_IP: '70',
+      MAX_CONNECTIONS: '1000',
       MAX_CONNECTIONS_PER_IP: '3',
+      MAX_MAILBOXES_PER_IP: '2',
       ALLOCATIONS_PER_MINUTE: '4',
       CLAIMS_PER_MINUTE: '6',
       MAILBOX_TTL_SECONDS: '60',
@@ -53,6 +65,10 @@ describe('loadConfig', () => {
       TURN_SECRET: SECRET,
       TURN_TTL_SECONDS: '600',
       TRUST_PROXY: 'true',
+      REDIS_URL: 'redis://:pw@redis.internal:6379/2',
+      REDIS_KEY_PREFIX: 'pb-eu:',
+      REDIS_PROCESS_TIMEOUT_MS: '5000',
+      LOG_LEVEL: 'WARN',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -60,7 +76,11 @@ describe('loadConfig', () => {
       maxFrameBytes: 4096,
       frameRate: 2.5,
       frameBurst: 5,
+      frameRatePerIp: 50.5,
+      frameBurstPerIp: 70,
+      maxConnections: 1000,
       maxConnectionsPerIp: 3,
+      maxMailboxesPerIp: 2,
       allocationsPerMinute: 4,
       claimsPerMinute: 6,
       mailboxTtlMs: 60_000,
@@ -74,6 +94,10 @@ describe('loadConfig', () => {
         ttlSeconds: 600,
       },
       trustProxy: true,
+      redisUrl: 'redis://:pw@redis.internal:6379/2',
+      redisKeyPrefix: 'pb-eu:',
+      redisProcessTimeoutMs: 5000,
+      logLevel: 'warn',
     });
   });
 
@@ -97,6 +121,13 @@ describe('loadConfig', () => {
     ],
     ['HOST', 'local host', 'HOST must be a host name or an IP address, got "local host"'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY must be true or false, got "maybe"'],
+    [
+      'REDIS_KEY_PREFIX',
+      'a b',
+      'REDIS_KEY_PREFIX must be 1 to 64 letters, digits or :_.{}-, got "a b"',
+    ],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of debug, info, warn, error, silent, got "loud"'],
+    ['MAX_CONNECTIONS', '0', 'MAX_CONNECTIONS must be an integer from 1 to 10000000, got "0"'],
   ])('rejects %s=%s with a clear message', (name, value, message) => {
     expect(problemsOf({ [name]: value })).toEqual([message]);
   });
@@ -123,6 +154,12 @@ describe('loadConfig', () => {
       'TURN_URLS entries must be turn: or turns: URLs, got "stun:t.example"',
       'TURN_SECRET must be at least 16 characters long',
     ]);
+    expect(problems.join()).not.toContain('hunter2');
+  });
+
+  it('rejects a REDIS_URL that is not redis:// without echoing it (it may hold a password)', () => {
+    const problems = problemsOf({ REDIS_URL: 'http://user:hunter2@redis:6379' });
+    expect(problems).toEqual(['REDIS_URL must be a redis:// or rediss:// URL']);
     expect(problems.join()).not.toContain('hunter2');
   });
 

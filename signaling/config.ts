@@ -18,7 +18,14 @@ export interface Config {
   /** Sustained frames per second per connection, and the burst allowed above it. */
   readonly frameRate: number;
   readonly frameBurst: number;
+  /** Sustained frames per second from one client address (all its connections), and its burst. */
+  readonly frameRatePerIp: number;
+  readonly frameBurstPerIp: number;
+  /** Open connections per process, and per client address. */
+  readonly maxConnections: number;
   readonly maxConnectionsPerIp: number;
+  /** Mailboxes the connections of one client address may be in at once. */
+  readonly maxMailboxesPerIp: number;
   readonly allocationsPerMinute: number;
   readonly claimsPerMinute: number;
   readonly mailboxTtlMs: number;
@@ -30,7 +37,16 @@ export interface Config {
   /** Null when TURN is not configured. */
   readonly turn: TurnConfig | null;
   readonly trustProxy: boolean;
+  /** Null: one process, state in memory. Set: state shared with other processes through Redis. */
+  readonly redisUrl: string | null;
+  readonly redisKeyPrefix: string;
+  /** A process silent in Redis this long is taken as dead; its clients' peers hear they left. */
+  readonly redisProcessTimeoutMs: number;
+  readonly logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 interface VarSpec {
   readonly default: string;
@@ -52,9 +68,27 @@ export const CONFIG_VARS = {
     default: '60',
     meaning: 'Frames a connection may send in a burst above FRAME_RATE before it is closed (4003).',
   },
+  FRAME_RATE_PER_IP: {
+    default: '200',
+    meaning: 'Frames per second all connections from one client address may send, sustained.',
+  },
+  FRAME_BURST_PER_IP: {
+    default: '600',
+    meaning:
+      'Burst above FRAME_RATE_PER_IP; the connection whose frame goes over it is closed (4003).',
+  },
+  MAX_CONNECTIONS: {
+    default: '50000',
+    meaning: 'Open connections per process; more are closed with 1013 (try again later).',
+  },
   MAX_CONNECTIONS_PER_IP: {
     default: '64',
     meaning: 'Open connections per client address (IPv6: per /64); more are closed (4007).',
+  },
+  MAX_MAILBOXES_PER_IP: {
+    default: '32',
+    meaning:
+      'Mailboxes the connections of one client address may be in at once; past it allocate, claim and join get `RATE_LIMITED`.',
   },
   ALLOCATIONS_PER_MINUTE: { default: '30', meaning: 'Nameplate allocations per client address.' },
   CLAIMS_PER_MINUTE: {
@@ -99,6 +133,25 @@ export const CONFIG_VARS = {
     default: 'false',
     meaning:
       'Take the client address from the last `X-Forwarded-For` entry; set only behind exactly one reverse proxy.',
+  },
+  REDIS_URL: {
+    default: '',
+    meaning:
+      'Share mailboxes, nameplates and rate limits with other processes through Redis, e.g. `redis://:password@redis:6379/0` (`rediss://` for TLS). Unset: one process, in memory.',
+  },
+  REDIS_KEY_PREFIX: {
+    default: 'peerbeam:',
+    meaning: 'Prefix of every Redis key and channel, so several deployments can share one Redis.',
+  },
+  REDIS_PROCESS_TIMEOUT_MS: {
+    default: '15000',
+    meaning:
+      'With Redis: a process that stops refreshing its presence (it crashed, or lost Redis) for this long is taken as dead, and the peers of its clients are told they left.',
+  },
+  LOG_LEVEL: {
+    default: 'info',
+    meaning:
+      'JSON log lines on stdout at this level and above: `debug`, `info`, `warn`, `error` or `silent`.',
   },
 } as const satisfies Record<string, VarSpec>;
 
@@ -159,6 +212,27 @@ export function loadConfig(
     problems.push(`TRUST_PROXY must be true or false, got ${JSON.stringify(read('TRUST_PROXY'))}`);
   }
 
+  const redisUrlText = read('REDIS_URL');
+  let redisUrl: string | null = null;
+  if (redisUrlText !== '') {
+    // The URL may carry a password: the message never quotes it.
+    if (/^rediss?:\/\/[^\s]+$/.test(redisUrlText)) redisUrl = redisUrlText;
+    else problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  const redisKeyPrefix = read('REDIS_KEY_PREFIX');
+  if (!/^[A-Za-z0-9:_.{}-]{1,64}$/.test(redisKeyPrefix)) {
+    problems.push(
+      `REDIS_KEY_PREFIX must be 1 to 64 letters, digits or :_.{}-, got ${JSON.stringify(redisKeyPrefix)}`,
+    );
+  }
+  const logLevelText = read('LOG_LEVEL').toLowerCase();
+  const logLevel = LOG_LEVELS.find((level) => level === logLevelText);
+  if (logLevel === undefined) {
+    problems.push(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(read('LOG_LEVEL'))}`,
+    );
+  }
+
   const iceServers = parseIceServers(read('ICE_SERVERS'), problems);
   const turn = parseTurn(read('TURN_URLS'), read('TURN_SECRET'), problems, () =>
     int('TURN_TTL_SECONDS', 60, 7 * DAY_SECONDS),
@@ -173,7 +247,11 @@ export function loadConfig(
     maxFrameBytes: int('MAX_FRAME_BYTES', 1024, 1 << 20),
     frameRate: number('FRAME_RATE', 0.1, 10_000, false),
     frameBurst: int('FRAME_BURST', 1, 100_000),
+    frameRatePerIp: number('FRAME_RATE_PER_IP', 0.1, 1_000_000, false),
+    frameBurstPerIp: int('FRAME_BURST_PER_IP', 1, 10_000_000),
+    maxConnections: int('MAX_CONNECTIONS', 1, 10_000_000),
     maxConnectionsPerIp: int('MAX_CONNECTIONS_PER_IP', 1, 1_000_000),
+    maxMailboxesPerIp: int('MAX_MAILBOXES_PER_IP', 1, 1_000_000),
     allocationsPerMinute: int('ALLOCATIONS_PER_MINUTE', 1, 1_000_000),
     claimsPerMinute: int('CLAIMS_PER_MINUTE', 1, 1_000_000),
     mailboxTtlMs: int('MAILBOX_TTL_SECONDS', 1, 7 * DAY_SECONDS) * 1000,
@@ -183,6 +261,10 @@ export function loadConfig(
     iceServers,
     turn,
     trustProxy,
+    redisUrl,
+    redisKeyPrefix,
+    redisProcessTimeoutMs: int('REDIS_PROCESS_TIMEOUT_MS', 1000, 600_000),
+    logLevel: logLevel ?? 'info',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

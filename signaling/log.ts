@@ -1,9 +1,13 @@
 /**
- * JSON-lines logging for the signaling service. Fields are primitives only, and callers pass
- * events and counts: never frame payloads, relay bodies, nameplates or addresses.
+ * Structured logging for the signaling service: pino, one JSON object per line on stdout.
+ * Callers pass an event name and primitive fields (counts, ids of our own making, close codes,
+ * error classes): never frame payloads, relay bodies, nameplates, mailbox ids or addresses.
+ * Fields under those names are redacted anyway, in case a later change slips one in.
  */
+import { pino, stdTimeFunctions, type DestinationStream } from 'pino';
+import type { LogLevel } from './config.js';
+
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
-export type LogLevel = 'info' | 'warn' | 'error';
 
 export interface Logger {
   info(event: string, fields?: LogFields): void;
@@ -11,36 +15,40 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
 }
 
-export interface LogLine {
-  readonly level: LogLevel;
-  readonly event: string;
-  readonly fields: LogFields;
-}
+const REDACTED_FIELDS = ['body', 'nameplate', 'mailbox', 'code', 'address', 'url', 'password'];
 
-function fromSink(sink: (line: LogLine) => void): Logger {
+/** `{"level":"info","time":"…","pid":…,"hostname":"…","event":"conn.open","connections":3}` */
+export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    messageKey: 'event',
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    redact: { paths: REDACTED_FIELDS, censor: '[redacted]' },
+  };
+  const log = destination ? pino(options, destination) : pino(options);
   return {
-    info: (event, fields = {}) => sink({ level: 'info', event, fields }),
-    warn: (event, fields = {}) => sink({ level: 'warn', event, fields }),
-    error: (event, fields = {}) => sink({ level: 'error', event, fields }),
+    info: (event, fields = {}) => log.info(fields, event),
+    warn: (event, fields = {}) => log.warn(fields, event),
+    error: (event, fields = {}) => log.error(fields, event),
   };
 }
 
-/** One JSON object per line, e.g. `{"time":"…","level":"info","event":"conn.open","connections":3}`. */
-export function createJsonLogger(
-  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
-): Logger {
-  return fromSink(({ level, event, fields }) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })),
-  );
-}
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
-export const silentLogger: Logger = fromSink(() => {});
-
-/** Keeps every line in memory, so tests can assert what is (and is not) logged. */
-export function createMemoryLogger(): Logger & { readonly lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  return Object.assign(
-    fromSink((line) => lines.push(line)),
-    { lines },
-  );
+/** A real pino logger writing into memory, so tests can assert on exactly what would be logged. */
+export function createCaptureLogger(): Logger & {
+  /** Everything written so far, as the JSON lines pino produced. */
+  readonly output: () => string;
+  readonly lines: () => Record<string, unknown>[];
+} {
+  const chunks: string[] = [];
+  const logger = createLogger('info', { write: (chunk: string) => void chunks.push(chunk) });
+  const output = () => chunks.join('');
+  const lines = () =>
+    output()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { ...logger, output, lines };
 }

@@ -2,7 +2,7 @@
  * The behaviour every `MailboxStore` must have, as one suite: `mailboxes.test.ts` runs it
  * against the in-memory store, and a Redis store runs the very same function.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NAMEPLATE_PATTERN } from '../src/core/protocol.js';
 import type { ConnectionId, MailboxEvent, MailboxStore } from './mailboxes.js';
 import type { RandomInt } from './nameplates.js';
@@ -32,6 +32,8 @@ export function mailboxStoreContract(name: string, makeStore: StoreFactory): voi
     let time: number;
     let store: MailboxStore;
     let inbox: Map<ConnectionId, MailboxEvent[]>;
+    /** Every store a test made, closed after it (a Redis store holds connections). */
+    const made: MailboxStore[] = [];
 
     const setup = async (randomInt?: RandomInt) => {
       time = 1_000_000;
@@ -42,6 +44,7 @@ export function mailboxStoreContract(name: string, makeStore: StoreFactory): voi
         now: () => time,
         randomInt,
       });
+      made.push(store);
     };
     const connect = async (...conns: ConnectionId[]) => {
       for (const conn of conns) {
@@ -58,6 +61,9 @@ export function mailboxStoreContract(name: string, makeStore: StoreFactory): voi
     };
 
     beforeEach(() => setup());
+    afterEach(async () => {
+      await Promise.all(made.splice(0).map((each) => each.close()));
+    });
 
     describe('nameplates', () => {
       it('allocates a nameplate matching NAMEPLATE_PATTERN with the allocator waiting alone', async () => {

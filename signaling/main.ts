@@ -1,15 +1,22 @@
 /**
  * Entry point: `npm run signaling`. Configured by environment variables (see config.ts, or the
- * table in the README). SIGTERM/SIGINT close gracefully; a second signal exits at once.
+ * table in the README). With REDIS_URL, state lives in Redis and any number of these processes
+ * can serve behind a load balancer. SIGTERM/SIGINT close gracefully (stop accepting, close
+ * every client with 4008 "reconnect", wait for their mailboxes to be released); a second
+ * signal exits at once.
  */
+import { createBackend } from './backend.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createJsonLogger } from './log.js';
+import { createLogger } from './log.js';
 import { createSignalingServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const server = createSignalingServer(config, createJsonLogger());
+  const logger = createLogger(config.logLevel);
+  const backend = await createBackend(config, logger);
+  const server = createSignalingServer(config, logger, { ...backend, processMetrics: true });
   const { url } = await server.listen();
+  logger.info('listening', { port: new URL(url).port, shared: config.redisUrl !== null });
   console.log(`peerbeam signaling listening on ${url}`);
 
   let stopping = false;
@@ -32,7 +39,7 @@ main().catch((error: unknown) => {
   console.error(
     error instanceof ConfigError
       ? error.message
-      : `peerbeam signaling failed to start: ${String(error)}`,
+      : `peerbeam signaling failed to start: ${error instanceof Error ? error.message : String(error)}`,
   );
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedRateLimit, TokenBucket } from './rate-limit.js';
+import { KeyedRateLimit, KeyedTokenBuckets, TokenBucket } from './rate-limit.js';
 
 function clock() {
   const state = { now: 0 };
@@ -78,5 +78,20 @@ describe('KeyedRateLimit', () => {
     state.now += 1000;
     limit.prune();
     expect(limit.size).toBe(0);
+  });
+});
+
+describe('KeyedTokenBuckets', () => {
+  it('gives each key a bucket of `capacity` refilled at `refillPerSecond`', () => {
+    const { state, now } = clock();
+    const limit = new KeyedTokenBuckets(2, 10, now);
+    expect([limit.take('a'), limit.take('a'), limit.take('a'), limit.take('b')]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    state.now += 100;
+    expect([limit.take('a'), limit.take('a')]).toEqual([true, false]);
   });
 });

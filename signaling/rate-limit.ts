@@ -39,19 +39,31 @@ export class TokenBucket {
   }
 }
 
-/** `perMinute` events per key: a burst of `perMinute`, then one every 60/perMinute seconds. */
-export class KeyedRateLimit {
+/**
+ * A per-key limit as the server uses it: in memory (one process) or in Redis (shared by every
+ * process, see redis-store.ts), so the guessing budget of an address does not grow with the
+ * number of processes.
+ */
+export interface RateLimiter {
+  take(key: string): boolean | Promise<boolean>;
+  /** Forgets idle keys; a Redis limiter lets its keys expire instead. */
+  prune(): void;
+}
+
+/** One token bucket per key, created full on first use. */
+export class KeyedTokenBuckets implements RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
-    private readonly perMinute: number,
+    private readonly capacity: number,
+    private readonly refillPerSecond: number,
     private readonly now: Clock,
   ) {}
 
   take(key: string): boolean {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(this.perMinute, this.perMinute / 60, this.now);
+      bucket = new TokenBucket(this.capacity, this.refillPerSecond, this.now);
       this.buckets.set(key, bucket);
     }
     return bucket.take();
@@ -64,5 +76,12 @@ export class KeyedRateLimit {
 
   get size(): number {
     return this.buckets.size;
+  }
+}
+
+/** `perMinute` events per key: a burst of `perMinute`, then one every 60/perMinute seconds. */
+export class KeyedRateLimit extends KeyedTokenBuckets {
+  constructor(perMinute: number, now: Clock) {
+    super(perMinute, perMinute / 60, now);
   }
 }

@@ -9,6 +9,9 @@ import {
   TestClient,
   addressSequence,
   expectServesAPair,
+  httpGet,
+  metricSample,
+  sleep,
   startServer,
   testConfig,
 } from './test-support.js';
@@ -156,5 +159,92 @@ describe('handshake', () => {
     expect(await client.closedWithin()).toEqual(closeFor(CloseCode.HELLO_TIMEOUT));
     expect(Date.now() - started).toBeGreaterThanOrEqual(HELLO_TIMEOUT_MS - 50);
     await expectServesAPair(address.wsUrl, nextAddress());
+  });
+});
+
+describe('limits per address and per process', () => {
+  it('closes with 4003 once the connections of one address together exceed its frame rate', async () => {
+    const own = await startServer(
+      testConfig({ frameRate: 1, frameBurst: 10, frameRatePerIp: 1, frameBurstPerIp: 25 }),
+    );
+    try {
+      const ip = nextAddress();
+      const clients = await Promise.all(
+        Array.from({ length: 4 }, () => TestClient.ready(own.address.wsUrl, ip)),
+      );
+      // 1 + 8 frames each: every connection stays within its own burst, the address does not.
+      for (const client of clients) {
+        for (let i = 0; i < 8; i++) client.send({ type: 'release', mood: 'happy' });
+      }
+      await sleep(300);
+      const closes = await Promise.all(
+        clients.map((client) => Promise.race([client.closed, sleep(0).then(() => null)])),
+      );
+      const limited = closes.filter((close) => close?.code === CloseCode.RATE_LIMITED);
+      expect(limited.length).toBeGreaterThanOrEqual(1);
+      expect(limited[0]).toEqual(closeFor(CloseCode.RATE_LIMITED));
+      const metrics = (await httpGet(own.address.url + '/metrics')).body;
+      expect(
+        metricSample(metrics, 'peerbeam_signaling_rejections_total{reason="ip_frame_rate"}'),
+      ).toBe(limited.length);
+      await expectServesAPair(own.address.wsUrl, nextAddress());
+      for (const client of clients) client.close();
+    } finally {
+      await own.server.close();
+    }
+  });
+
+  it('answers RATE_LIMITED past MAX_MAILBOXES_PER_IP, and frees a slot on release or close', async () => {
+    const own = await startServer(testConfig({ maxMailboxesPerIp: 2 }));
+    try {
+      const ip = nextAddress();
+      const [c1, c2, c3] = await Promise.all(
+        [1, 2, 3].map(() => TestClient.ready(own.address.wsUrl, ip)),
+      );
+      if (!c1 || !c2 || !c3) throw new Error('clients');
+      c1.send({ type: 'allocate' });
+      await c1.expect('allocated');
+      c2.send({ type: 'join', mailbox: 'e'.repeat(64) });
+      await c2.expect('joined');
+      c3.send({ type: 'allocate' });
+      await c3.expectError('RATE_LIMITED');
+      c3.send({ type: 'join', mailbox: 'd'.repeat(64) });
+      await c3.expectError('RATE_LIMITED');
+      // Another address is not affected.
+      await expectServesAPair(own.address.wsUrl, nextAddress());
+
+      c1.send({ type: 'release', mood: 'lonely' });
+      c3.send({ type: 'allocate' });
+      await c3.expect('allocated');
+      c2.close();
+      await c2.closedWithin();
+      await sleep(50);
+      c1.send({ type: 'join', mailbox: 'd'.repeat(64) });
+      expect(await c1.expect('joined')).toEqual({ type: 'joined', peerPresent: false });
+      for (const client of [c1, c3]) client.close();
+    } finally {
+      await own.server.close();
+    }
+  });
+
+  it('closes with 1013 (try again later) past MAX_CONNECTIONS on the process', async () => {
+    const own = await startServer(testConfig({ maxConnections: 3 }));
+    try {
+      const open = await Promise.all(
+        [1, 2, 3].map(() => TestClient.ready(own.address.wsUrl, nextAddress())),
+      );
+      const extra = await TestClient.open(own.address.wsUrl, nextAddress());
+      expect(await extra.closedWithin()).toEqual({
+        code: 1013,
+        reason: 'server full: try again later',
+      });
+      open[0]?.close();
+      await open[0]?.closedWithin();
+      await sleep(20);
+      const replacement = await TestClient.ready(own.address.wsUrl, nextAddress());
+      for (const client of [...open, replacement]) client.close();
+    } finally {
+      await own.server.close();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The signaling server: HTTP (`/healthz`) and WebSocket (`/ws`) transport around a
+ * The signaling server: HTTP (`/healthz`, `/metrics`) and WebSocket (`/ws`) transport around a
  * `MailboxStore`. It owns everything about connections (hello handshake, frame checks, limits,
- * heartbeat, shutdown); the store owns mailboxes.
+ * heartbeat, shutdown); the store owns mailboxes (in memory, or in Redis shared by several
+ * processes: see backend.ts).
  *
  * Each connection is a small state machine:
  *
@@ -9,26 +10,28 @@
  *        |  other frame: error HELLO_REQUIRED (stays awaiting-hello)
  *        |  wrong v: close 4000; nothing in HELLO_TIMEOUT: close 4005
  *
- * Checks on every frame, in order: size (4002), rate (4003), text (4001), schema (4001).
+ * Checks on every frame, in order: size (4002), rate of the connection, then of its address
+ * (4003), text (4001), schema (4001). Per process: connections (1013 past MAX_CONNECTIONS, 4007
+ * past MAX_CONNECTIONS_PER_IP), mailboxes per address (RATE_LIMITED). Shared through the
+ * backend: allocations and claims per address (RATE_LIMITED), nameplates and their quarantine.
  * Frames of one connection are handled one after another, so a store that answers
  * asynchronously (Redis) cannot reorder a claim and the relay sent right after it.
  */
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import { addressKey, clientAddress } from './ip.js';
+import { createInMemoryBackend } from './backend.js';
 import { silentLogger, type Logger } from './log.js';
-import {
-  createInMemoryMailboxStore,
-  type MailboxErrorCode,
-  type MailboxEvent,
-  type MailboxStore,
-} from './mailboxes.js';
-import { KeyedRateLimit, TokenBucket, type Clock } from './rate-limit.js';
+import type { MailboxErrorCode, MailboxEvent, MailboxStore } from './mailboxes.js';
+import { createMetrics, type RejectionReason } from './metrics.js';
+import { KeyedTokenBuckets, TokenBucket, type Clock, type RateLimiter } from './rate-limit.js';
 import { turnIceServer } from './turn.js';
+import { createWebViewer, type WebViewerHandler } from './web-viewer.js';
 import {
   CLOSE_REASONS,
   CloseCode,
@@ -50,6 +53,10 @@ const SLOW_CONSUMER_BYTES = 1 << 20;
 /** How long a closed client has to answer the close frame before its socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
 const INTERNAL_ERROR = 1011;
+const HEARTBEAT_SLICES = 10;
+/** RFC 6455 "Try Again Later": this process is full, another one (or later) may not be. */
+const SERVER_FULL = 1013;
+const SERVER_FULL_REASON = 'server full: try again later';
 
 const ERROR_MESSAGES: Record<SignalingErrorCode, string> = {
   NO_SUCH_NAMEPLATE: 'no mailbox has that nameplate: check the code',
@@ -88,11 +95,18 @@ export interface SignalingServer {
 }
 
 export interface SignalingServerOptions {
-  /** Defaults to the in-memory store. */
+  /** Defaults to the in-memory store; backend.ts makes a Redis one from REDIS_URL. */
   readonly store?: MailboxStore;
+  /** Per-address allocation and claim limits; in memory unless given (Redis shares them). */
+  readonly allocations?: RateLimiter;
+  readonly claims?: RateLimiter;
   readonly now?: Clock;
   /** Defaults to 1 MiB. */
   readonly slowConsumerBytes?: number;
+  /** Process metrics (RSS, heap, event loop) in /metrics; main.ts turns them on. */
+  readonly processMetrics?: boolean;
+  /** The no-install tab viewer at /watch; defaults to the built dist-web/. */
+  readonly webViewer?: WebViewerHandler;
 }
 
 interface Connection {
@@ -102,8 +116,12 @@ interface Connection {
   readonly openedAt: number;
   readonly frameBudget: TokenBucket;
   state: 'awaiting-hello' | 'ready' | 'closing';
+  /** The kind of mailbox it is in, as far as this process knows (counts MAX_MAILBOXES_PER_IP). */
+  mailbox: 'nameplate' | 'paired' | null;
   /** Cleared on every heartbeat, set by the pong. */
   answeredPing: boolean;
+  /** When the last ping went out (the connection's opening, before the first). */
+  pingedAt: number;
   /** Frames waiting for the store, handled in order. */
   queue: Promise<void>;
   /** Mailbox events that arrived while one of this connection's frames was being handled. */
@@ -119,21 +137,29 @@ export function createSignalingServer(
 ): SignalingServer {
   const now = options.now ?? Date.now;
   const slowConsumerBytes = options.slowConsumerBytes ?? SLOW_CONSUMER_BYTES;
-  const store =
-    options.store ??
-    createInMemoryMailboxStore({
-      mailboxTtlMs: config.mailboxTtlMs,
-      nameplateQuarantineMs: config.nameplateQuarantineMs,
-      now,
-    });
+  const defaults = createInMemoryBackend({ ...config, redisUrl: null }, now);
+  const store = options.store ?? defaults.store;
+  const allocations = options.allocations ?? defaults.allocations;
+  const claims = options.claims ?? defaults.claims;
   const startedAt = now();
   const connections = new Map<string, Connection>();
   const connectionsPerAddress = new Map<string, number>();
-  const allocations = new KeyedRateLimit(config.allocationsPerMinute, now);
-  const claims = new KeyedRateLimit(config.claimsPerMinute, now);
+  const mailboxesPerAddress = new Map<string, number>();
+  const framesPerAddress = new KeyedTokenBuckets(
+    config.frameBurstPerIp,
+    config.frameRatePerIp,
+    now,
+  );
+  const metrics = createMetrics({
+    connections: () => connections.size,
+    stats: () => store.stats(),
+    collectDefault: options.processMetrics ?? false,
+    logger,
+  });
   const intervals: NodeJS.Timeout[] = [];
   let shuttingDown: Promise<void> | null = null;
 
+  const webViewer = options.webViewer ?? createWebViewer();
   const http = createServer(handleRequest);
   const wss = new WebSocketServer({
     noServer: true,
@@ -157,12 +183,28 @@ export function createSignalingServer(
 
   function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/healthz') {
+    if (webViewer(req, res, path)) return;
+    if (path !== '/healthz' && path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        (error: unknown) => {
+          logger.error('metrics.failed', { error: errorName(error) });
+          res.writeHead(500, { 'content-type': 'text/plain' }).end();
+        },
+      );
+      return;
+    }
+    if (shuttingDown) {
+      // A load balancer still probing this process stops sending clients here.
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false}');
       return;
     }
     health().then(
@@ -190,16 +232,28 @@ export function createSignalingServer(
     wss.handleUpgrade(req, socket, head, (ws) => {
       const open = connectionsPerAddress.get(key) ?? 0;
       // Upgrade first, then close: a browser sees a close code, never an HTTP status.
+      if (connections.size >= config.maxConnections) {
+        return refuse(ws, 'server_full', SERVER_FULL, SERVER_FULL_REASON);
+      }
       if (open >= config.maxConnectionsPerIp) {
-        logger.warn('conn.rejected', { reason: 'too-many-connections' });
-        ws.on('error', () => {});
-        ws.close(CloseCode.TOO_MANY_CONNECTIONS, CLOSE_REASONS[CloseCode.TOO_MANY_CONNECTIONS]);
-        setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
-        return;
+        const code = CloseCode.TOO_MANY_CONNECTIONS;
+        return refuse(ws, 'ip_connections', code, CLOSE_REASONS[code]);
       }
       connectionsPerAddress.set(key, open + 1);
       accept(ws, key);
     });
+  }
+
+  function refuse(ws: WebSocket, reason: RejectionReason, code: number, text: string): void {
+    reject(reason);
+    ws.on('error', () => {});
+    ws.close(code, text);
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  function reject(reason: RejectionReason): void {
+    metrics.rejections.inc({ reason });
+    logger.info('rejected', { reason });
   }
 
   function accept(ws: WebSocket, key: string): void {
@@ -211,7 +265,9 @@ export function createSignalingServer(
       openedAt: now(),
       frameBudget: new TokenBucket(config.frameBurst, config.frameRate, now),
       state: 'awaiting-hello',
+      mailbox: null,
       answeredPing: true,
+      pingedAt: now(),
       queue: Promise.resolve(),
       deferred: null,
       timers: [],
@@ -220,28 +276,33 @@ export function createSignalingServer(
     connections.set(conn.id, conn);
     conn.timers.push(
       setTimeout(() => {
-        if (conn.state === 'awaiting-hello') closeWith(conn, CloseCode.HELLO_TIMEOUT);
+        if (conn.state === 'awaiting-hello') {
+          rejectWith(conn, 'hello_timeout', CloseCode.HELLO_TIMEOUT);
+        }
       }, config.helloTimeoutMs),
     );
+    metrics.connectionsOpened.inc();
     logger.info('conn.open', { conn: conn.id, connections: connections.size });
 
     ws.on('message', (data, isBinary) => receive(conn, data, isBinary));
     ws.on('pong', () => (conn.answeredPing = true));
-    ws.on('error', (error) =>
-      logger.warn('conn.error', { conn: conn.id, error: errorName(error) }),
-    );
+    ws.on('error', (error) => {
+      // ws stopped reading a frame far over the limit and closes with 1009.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') reject('frame_too_large');
+      logger.warn('conn.error', { conn: conn.id, error: errorName(error) });
+    });
     ws.on('close', (code) => {
       conn.state = 'closing';
       for (const timer of conn.timers) clearTimeout(timer);
       connections.delete(conn.id);
-      const open = (connectionsPerAddress.get(key) ?? 1) - 1;
-      if (open > 0) connectionsPerAddress.set(key, open);
-      else connectionsPerAddress.delete(key);
+      decrement(connectionsPerAddress, key);
+      leaveMailbox(conn);
       // Queued after the frames already received, so a release still reaches the peer first.
       enqueue(conn, () => store.disconnect(conn.id));
       logger.info('conn.close', {
         conn: conn.id,
-        code,
+        closeCode: code,
         seconds: Math.round((now() - conn.openedAt) / 1000),
         connections: connections.size,
       });
@@ -253,62 +314,113 @@ export function createSignalingServer(
 
   function receive(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.state === 'closing') return;
+    const receivedAt = performance.now();
     const bytes = toBuffer(data);
-    if (bytes.length > config.maxFrameBytes) return closeWith(conn, CloseCode.FRAME_TOO_LARGE);
-    if (!conn.frameBudget.take()) return closeWith(conn, CloseCode.RATE_LIMITED);
-    if (isBinary) return closeWith(conn, CloseCode.INVALID_FRAME);
+    if (bytes.length > config.maxFrameBytes) {
+      return rejectWith(conn, 'frame_too_large', CloseCode.FRAME_TOO_LARGE);
+    }
+    if (!conn.frameBudget.take()) return rejectWith(conn, 'frame_rate', CloseCode.RATE_LIMITED);
+    if (!framesPerAddress.take(conn.addressKey)) {
+      return rejectWith(conn, 'ip_frame_rate', CloseCode.RATE_LIMITED);
+    }
+    if (isBinary) return rejectWith(conn, 'invalid_frame', CloseCode.INVALID_FRAME);
     const decoded = decodeClientFrame(bytes.toString('utf8'));
-    if (!decoded.ok) return closeWith(conn, CloseCode.INVALID_FRAME);
+    if (!decoded.ok) return rejectWith(conn, 'invalid_frame', CloseCode.INVALID_FRAME);
     const frame = decoded.frame;
 
     if (conn.state === 'awaiting-hello') {
-      if (frame.type !== 'hello') return sendError(conn, SignalingErrorCode.HELLO_REQUIRED);
-      if (frame.v !== PROTOCOL_VERSION) return closeWith(conn, CloseCode.PROTOCOL_MISMATCH);
+      if (frame.type !== 'hello') {
+        reject('hello_required');
+        return sendError(conn, SignalingErrorCode.HELLO_REQUIRED);
+      }
+      if (frame.v !== PROTOCOL_VERSION) {
+        return rejectWith(conn, 'protocol_mismatch', CloseCode.PROTOCOL_MISMATCH);
+      }
       conn.state = 'ready';
       send(conn, { type: 'welcome', v: PROTOCOL_VERSION, maxFrameBytes: config.maxFrameBytes });
       return;
     }
     // hello is the first frame and only the first.
-    if (frame.type === 'hello') return closeWith(conn, CloseCode.INVALID_FRAME);
-    enqueue(conn, () => handle(conn, frame));
+    if (frame.type === 'hello') return rejectWith(conn, 'invalid_frame', CloseCode.INVALID_FRAME);
+    enqueue(conn, () => handle(conn, frame, receivedAt));
   }
 
   /** Also runs for frames queued before a close: a `release{scary}` sent just before the
    * socket closed must still reach the peer with its mood. Replies to a closed socket are dropped. */
-  async function handle(conn: Connection, frame: Exclude<ClientFrame, { type: 'hello' }>) {
+  async function handle(
+    conn: Connection,
+    frame: Exclude<ClientFrame, { type: 'hello' }>,
+    receivedAt: number,
+  ) {
     switch (frame.type) {
       case 'allocate': {
-        if (!allocations.take(conn.addressKey)) {
-          return sendError(conn, SignalingErrorCode.RATE_LIMITED);
-        }
+        if (atMailboxLimit(conn)) return refuseFrame(conn, 'ip_mailboxes');
+        if (!(await allocations.take(conn.addressKey))) return refuseFrame(conn, 'allocation_rate');
         const result = await store.allocate(conn.id);
         if (!result.ok) return sendError(conn, result.code);
+        enterMailbox(conn, 'nameplate');
         send(conn, { type: 'allocated', nameplate: result.nameplate });
         return;
       }
       case 'claim': {
-        if (!claims.take(conn.addressKey)) return sendError(conn, SignalingErrorCode.RATE_LIMITED);
+        if (atMailboxLimit(conn)) return refuseFrame(conn, 'ip_mailboxes');
+        if (!(await claims.take(conn.addressKey))) return refuseFrame(conn, 'claim_rate');
         const result = await store.claim(conn.id, frame.nameplate);
         if (!result.ok) return sendError(conn, result.code);
+        enterMailbox(conn, 'nameplate');
+        metrics.pairings.inc();
         send(conn, { type: 'claimed', nameplate: frame.nameplate });
         sendPaired(conn);
         return;
       }
       case 'join': {
+        if (atMailboxLimit(conn)) return refuseFrame(conn, 'ip_mailboxes');
         const result = await store.join(conn.id, frame.mailbox);
         if (!result.ok) return sendError(conn, result.code);
+        enterMailbox(conn, 'paired');
         send(conn, { type: 'joined', peerPresent: result.peerPresent });
-        if (result.peerPresent) sendPaired(conn);
+        if (result.peerPresent) {
+          metrics.pairings.inc();
+          sendPaired(conn);
+        }
         return;
       }
       case 'relay': {
         const result = await store.relay(conn.id, frame.body);
-        if (!result.ok) sendError(conn, result.code);
+        if (!result.ok) return sendError(conn, result.code);
+        metrics.framesRelayed.inc();
+        metrics.relayLatency.observe((performance.now() - receivedAt) / 1000);
         return;
       }
       case 'release':
-        return store.release(conn.id, frame.mood);
+        await store.release(conn.id, frame.mood);
+        leaveMailbox(conn);
+        return;
     }
+  }
+
+  /** Only a connection outside any mailbox can enter one; the store answers the others. */
+  function atMailboxLimit(conn: Connection): boolean {
+    if (conn.mailbox !== null) return false;
+    return (mailboxesPerAddress.get(conn.addressKey) ?? 0) >= config.maxMailboxesPerIp;
+  }
+
+  function enterMailbox(conn: Connection, kind: 'nameplate' | 'paired'): void {
+    // Closed while the store answered: its close handler has already settled the counts.
+    if (conn.mailbox !== null || !connections.has(conn.id)) return;
+    conn.mailbox = kind;
+    mailboxesPerAddress.set(conn.addressKey, (mailboxesPerAddress.get(conn.addressKey) ?? 0) + 1);
+  }
+
+  function leaveMailbox(conn: Connection): void {
+    if (conn.mailbox === null) return;
+    conn.mailbox = null;
+    decrement(mailboxesPerAddress, conn.addressKey);
+  }
+
+  function refuseFrame(conn: Connection, reason: RejectionReason): void {
+    reject(reason);
+    sendError(conn, SignalingErrorCode.RATE_LIMITED);
   }
 
   function onMailboxEvent(conn: Connection, event: MailboxEvent): void {
@@ -323,6 +435,8 @@ export function createSignalingServer(
       case 'relay':
         return send(conn, { type: 'relay', body: event.body });
       case 'peer-left':
+        // A nameplate mailbox closes when either side leaves; a paired-device one stays.
+        if (conn.mailbox === 'nameplate') leaveMailbox(conn);
         return send(
           conn,
           event.mood === undefined
@@ -330,6 +444,7 @@ export function createSignalingServer(
             : { type: 'peer', event: 'left', mood: event.mood },
         );
       case 'expired':
+        leaveMailbox(conn);
         return closeWith(conn, CloseCode.MAILBOX_EXPIRED);
     }
   }
@@ -349,7 +464,7 @@ export function createSignalingServer(
     if (conn.state === 'closing' || conn.ws.readyState !== conn.ws.OPEN) return;
     if (conn.ws.bufferedAmount > slowConsumerBytes) {
       // A close frame would wait behind the backlog it cannot drain: drop the socket.
-      logger.warn('conn.dropped', { conn: conn.id, reason: 'slow-consumer' });
+      reject('slow_consumer');
       conn.state = 'closing';
       conn.ws.terminate();
       return;
@@ -357,11 +472,17 @@ export function createSignalingServer(
     conn.ws.send(encodeFrame(frame));
   }
 
+  function rejectWith(conn: Connection, reason: RejectionReason, code: CloseCode): void {
+    if (conn.state === 'closing') return;
+    reject(reason);
+    closeWith(conn, code);
+  }
+
   function closeWith(conn: Connection, code: CloseCode | typeof INTERNAL_ERROR): void {
     if (conn.state === 'closing') return;
     conn.state = 'closing';
     if (code !== CloseCode.SERVER_SHUTTING_DOWN) {
-      logger.info('conn.closing', { conn: conn.id, code });
+      logger.info('conn.closing', { conn: conn.id, closeCode: code });
     }
     const reason = code === INTERNAL_ERROR ? 'internal error' : CLOSE_REASONS[code];
     conn.ws.close(code, reason);
@@ -381,6 +502,7 @@ export function createSignalingServer(
         await task();
       } catch (error) {
         logger.error('store.failed', { conn: conn.id, error: errorName(error) });
+        if (conn.state !== 'closing') metrics.rejections.inc({ reason: 'store_error' });
         closeWith(conn, INTERNAL_ERROR);
       } finally {
         const deferred = conn.deferred;
@@ -390,14 +512,28 @@ export function createSignalingServer(
     });
   }
 
+  /**
+   * Visits a tenth of the connections per call, so one pass over all of them takes the
+   * heartbeat interval: pinging 10,000 sockets at once would stall every relay behind it.
+   */
+  let heartbeatPass: Iterator<Connection> = connections.values();
   function heartbeat(): void {
-    for (const conn of connections.values()) {
-      if (conn.state === 'closing') continue;
+    const slice = Math.ceil(connections.size / HEARTBEAT_SLICES);
+    for (let visited = 0; visited < slice; visited++) {
+      let next = heartbeatPass.next();
+      if (next.done) {
+        heartbeatPass = connections.values();
+        next = heartbeatPass.next();
+        if (next.done) return;
+      }
+      const conn = next.value;
+      if (conn.state === 'closing' || now() - conn.pingedAt < config.heartbeatIntervalMs) continue;
       if (!conn.answeredPing) {
-        closeWith(conn, CloseCode.HEARTBEAT_TIMEOUT);
+        rejectWith(conn, 'heartbeat_timeout', CloseCode.HEARTBEAT_TIMEOUT);
         continue;
       }
       conn.answeredPing = false;
+      conn.pingedAt = now();
       conn.ws.ping();
     }
   }
@@ -405,6 +541,7 @@ export function createSignalingServer(
   async function sweep(): Promise<void> {
     allocations.prune();
     claims.prune();
+    framesPerAddress.prune();
     try {
       await store.sweep();
     } catch (error) {
@@ -424,7 +561,7 @@ export function createSignalingServer(
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           const url = `http://${host}:${port}`;
           intervals.push(
-            setInterval(heartbeat, config.heartbeatIntervalMs),
+            setInterval(heartbeat, config.heartbeatIntervalMs / HEARTBEAT_SLICES),
             // Often enough that a mailbox outlives its TTL by at most a quarter of it.
             setInterval(() => void sweep(), Math.min(config.mailboxTtlMs / 4, 60_000)),
           );
@@ -452,6 +589,12 @@ export function createSignalingServer(
       return shuttingDown;
     },
   };
+}
+
+function decrement(counts: Map<string, number>, key: string): void {
+  const count = (counts.get(key) ?? 1) - 1;
+  if (count > 0) counts.set(key, count);
+  else counts.delete(key);
 }
 
 function toBuffer(data: RawData): Buffer {

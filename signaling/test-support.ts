@@ -2,6 +2,9 @@
  * Helpers for the signaling tests: a real server on a free port and real `ws` clients. Every
  * wait is bounded, so a broken server fails a test instead of hanging it.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import {
@@ -185,10 +188,14 @@ export interface Pair {
   readonly bIce: FrameOf<'paired'>['iceServers'];
 }
 
-/** a allocates, b claims; both hold `paired` when this resolves. */
-export async function pairByNameplate(url: string, localAddress?: string): Promise<Pair> {
+/** a allocates, b claims (on `claimUrl`: another process); both hold `paired` when this resolves. */
+export async function pairByNameplate(
+  url: string,
+  localAddress?: string,
+  claimUrl = url,
+): Promise<Pair> {
   const a = await TestClient.ready(url, localAddress);
-  const b = await TestClient.ready(url, localAddress);
+  const b = await TestClient.ready(claimUrl, localAddress);
   a.send({ type: 'allocate' });
   const { nameplate } = await a.expect('allocated');
   b.send({ type: 'claim', nameplate });
@@ -199,8 +206,12 @@ export async function pairByNameplate(url: string, localAddress?: string): Promi
 }
 
 /** A well-behaved pair gets served end to end: allocate, claim, relay both ways, release. */
-export async function expectServesAPair(url: string, localAddress?: string): Promise<void> {
-  const { a, b } = await pairByNameplate(url, localAddress);
+export async function expectServesAPair(
+  url: string,
+  localAddress?: string,
+  claimUrl = url,
+): Promise<void> {
+  const { a, b } = await pairByNameplate(url, localAddress, claimUrl);
   a.send({ type: 'relay', body: 'from-a' });
   expect(await b.expect('relay')).toEqual({ type: 'relay', body: 'from-a' });
   b.send({ type: 'relay', body: 'from-b' });
@@ -210,4 +221,104 @@ export async function expectServesAPair(url: string, localAddress?: string): Pro
   a.close();
   b.close();
   await Promise.all([a.closedWithin(), b.closedWithin()]);
+}
+
+export async function httpGet(
+  url: string,
+): Promise<{ status: number; body: string; type: string }> {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      request(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, type: res.headers['content-type'] ?? '' }),
+        );
+      })
+        .on('error', reject)
+        .end();
+    }),
+    WAIT_MS,
+    `GET ${url}`,
+  );
+}
+
+/** The value of one series in Prometheus text format, e.g. `name{label="x"}`. */
+export function metricSample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PROCESS_START_MS = 10_000;
+
+export interface SignalingProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly url: string;
+  readonly wsUrl: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+  /** SIGTERM (a graceful close), then SIGKILL if it has not exited in time; by PID. */
+  stop(): Promise<number | null>;
+}
+
+/** `signaling/main.ts` as a process of its own, configured by `env`, on a free port. */
+export async function startSignalingProcess(
+  env: Record<string, string>,
+): Promise<SignalingProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const pid = child.pid;
+  const kill = (signal: NodeJS.Signals) => {
+    if (pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(pid, signal);
+    }
+  };
+  try {
+    if (pid === undefined) throw new Error('could not spawn signaling/main.ts');
+    const url = await withTimeout(
+      (async () => {
+        for (;;) {
+          const match = /^peerbeam signaling listening on (http:\/\/[\d.]+:\d+)$/m.exec(output);
+          if (match?.[1]) return match[1];
+          if (child.exitCode !== null) throw new Error(`signaling exited: ${output}`);
+          await sleep(20);
+        }
+      })(),
+      PROCESS_START_MS,
+      'signaling/main.ts to listen',
+    );
+    let stopping: Promise<number | null> | null = null;
+    return {
+      child,
+      pid,
+      url,
+      wsUrl: url.replace('http', 'ws') + '/ws',
+      output: () => output,
+      exited,
+      stop() {
+        stopping ??= (async () => {
+          kill('SIGTERM');
+          const timer = setTimeout(() => kill('SIGKILL'), 5000);
+          const code = await exited;
+          clearTimeout(timer);
+          return code;
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    kill('SIGKILL');
+    throw error;
+  }
 }
