@@ -177,7 +177,7 @@ describe('links only come from the paired device itself', () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('peerbeam');
         open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(new Error(String(open.error)));
       });
       const store = db.transaction('devices', 'readwrite').objectStore('devices');
       const all = await new Promise<{ publicKey: string }[]>((resolve) => {
