@@ -67,6 +67,12 @@ describe('pairing codes with PAKE', () => {
     const [sender, receiver] = await popups();
     const code = await sender.send();
     const [nameplate, first, second] = code.split('-');
+    // Said while typing, before anything is sent...
+    await receiver.page.fill('#code', `${nameplate}-${first}qx-${second}`);
+    await expect(receiver.page.locator('#code-typo').textContent()).resolves.toContain(
+      `${first}qx`,
+    );
+    // ...and refused on Connect without a guess at the server.
     await receiver.receive(`${nameplate}-${first}-${second}qx`);
     expect(await receiver.errorCode()).toBe('CODE_INVALID');
 

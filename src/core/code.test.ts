@@ -9,6 +9,8 @@ import {
   passwordEntropyBits,
   type CodeError,
   type PairingCode,
+  codeCompletions,
+  typoIn,
 } from './code.js';
 import { WORDS } from './words.js';
 
@@ -131,5 +133,29 @@ describe('completing a word', () => {
     expect(completeWord('7-apple-riv')).toEqual(['rival', 'river']);
     expect(completeWord('7-apple-')).toEqual([]);
     expect(completeWord('')).toEqual([]);
+  });
+});
+
+describe('the popup helps while the code is typed', () => {
+  it('completes the last word into whole codes', () => {
+    const suggestions = codeCompletions('7-abando');
+    expect(suggestions).toContain('7-abandon');
+    expect(codeCompletions('7 abandon zo')).toContain('7-abandon-zoo');
+  });
+
+  it('suggests nothing before a word has begun, or after the last word', () => {
+    expect(codeCompletions('7')).toEqual([]);
+    expect(codeCompletions('7-')).toEqual([]);
+    expect(codeCompletions('7-abandon-zoo-x')).toEqual([]);
+  });
+
+  it('points out a typo once the person moved past the word, not while typing it', () => {
+    expect(typoIn('7-aband')).toBeUndefined();
+    expect(typoIn('7-abandonx-zoo')?.word).toBe('abandonx');
+    expect(typoIn('7-abandon-zooqq')).toEqual({
+      word: 'zooqq',
+      suggestions: expect.arrayContaining(['zoo']) as string[],
+    });
+    expect(typoIn('7-abandon-zoo')).toBeUndefined();
   });
 });

@@ -123,3 +123,31 @@ function tokens(text: string): string[] {
 }
 
 const fail = (error: CodeError): ParseCodeResult => ({ ok: false, error });
+
+/**
+ * Whole-code suggestions while the receiver types: what was typed, with its last word
+ * completed ("7-app" → "7-apple", …). Nothing until a nameplate and a word have begun.
+ */
+export function codeCompletions(input: string, limit = 5): string[] {
+  const typed = tokens(input);
+  const last = typed[typed.length - 1] ?? '';
+  if (typed.length < 2 || typed.length > CODE_WORD_COUNT + 1 || !/^[a-z]+$/.test(last)) return [];
+  const head = typed.slice(0, -1).join('-');
+  return completeWord(last, limit)
+    .filter((word) => word !== last)
+    .map((word) => `${head}-${word}`);
+}
+
+/**
+ * A typo worth saying before the code is used: an unknown word that the person is no longer
+ * typing (a later word follows it, or nothing completes it). Undefined while all is well.
+ */
+export function typoIn(input: string): { word: string; suggestions: string[] } | undefined {
+  const parsed = parseCode(input);
+  if (parsed.ok || parsed.error.code !== 'UNKNOWN_WORD') return undefined;
+  const typed = tokens(input);
+  const last = typed[typed.length - 1] ?? '';
+  const word = parsed.error.word ?? '';
+  const stillTyping = word === last && completeWord(last, 1).length > 0;
+  return stillTyping ? undefined : { word, suggestions: parsed.error.suggestions ?? [] };
+}

@@ -3,7 +3,12 @@
  * extension sit behind simulated NATs (topology.ts); coturn and the real signaling service run
  * on the simulated internet. Each case drives a session through the popups.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForDownloads } from '../harness/files.js';
 import type { PeerbeamBrowser } from '../harness/browser.js';
 import { natGate } from './gate.js';
 import {
@@ -89,11 +94,12 @@ function useEnvironment(nat: { a: NatMode; b: NatMode }): () => Environment {
 async function withBrowsers(
   { topology }: Environment,
   signaling: Signaling,
-  body: (alice: PeerbeamBrowser, bob: PeerbeamBrowser) => Promise<void>,
+  body: (alice: PeerbeamBrowser, bob: PeerbeamBrowser, bobDownloads: string) => Promise<void>,
 ): Promise<void> {
+  const bobDownloads = await mkdtemp(join(tmpdir(), `${topology.name}-downloads-`));
   const launched = await Promise.allSettled([
     launchBrowserIn(topology, topology.ns.hostA, 'alice', signaling.url),
-    launchBrowserIn(topology, topology.ns.hostB, 'bob', signaling.url),
+    launchBrowserIn(topology, topology.ns.hostB, 'bob', signaling.url, bobDownloads),
   ]);
   const browsers = launched.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   try {
@@ -102,9 +108,10 @@ async function withBrowsers(
       return r.value;
     });
     if (!alice || !bob) throw new Error('launch failed');
-    await body(alice, bob);
+    await body(alice, bob, bobDownloads);
   } finally {
     await Promise.allSettled(browsers.map((browser) => browser.close()));
+    await rm(bobDownloads, { recursive: true, force: true });
   }
 }
 
@@ -157,9 +164,9 @@ describe.skipIf(!gate.run)('symmetric × symmetric NAT', () => {
     });
   });
 
-  it('with TURN, a session connects through a relay: getStats selects a relay candidate and messages arrive intact both ways', async () => {
+  it('with TURN, a session connects through a relay: getStats selects a relay candidate, messages and a file arrive intact', async () => {
     const { topology } = env();
-    await withBrowsers(env(), env().signaling.withTurn, async (alice, bob) => {
+    await withBrowsers(env(), env().signaling.withTurn, async (alice, bob, bobDownloads) => {
       const before = await topology.inetTraffic();
       const { sender, receiver, startedAt } = await startSession(alice, bob);
       await Promise.all([
@@ -191,6 +198,34 @@ describe.skipIf(!gate.run)('symmetric × symmetric NAT', () => {
       // The network agrees: the data went to coturn's relay ports.
       const after = await topology.inetTraffic();
       expect(after.relayed - before.relayed).toBeGreaterThan(0);
+
+      // A file by code, through the relay: it arrives byte-identical.
+      const file = randomBytes(8 * 1024 * 1024);
+      const sendPage = await alice.context.newPage();
+      await sendPage.goto(`chrome-extension://${alice.extensionId}/src/send/send.html`);
+      await sendPage.setInputFiles('#pick-files', {
+        name: 'relayed.bin',
+        mimeType: 'application/octet-stream',
+        buffer: file,
+      });
+      await sendPage.click('#send-by-code');
+      const code = (await sendPage
+        .locator('#session-code')
+        .textContent({ timeout: 15_000 }))!.trim();
+      await receiver.cancelRunningSession();
+      await receiver.receive(code);
+      await receiver.page.locator('#transfer[data-state="offered"]').waitFor({ timeout: 30_000 });
+      await receiver.page.click('#accept');
+      await receiver.page.locator('#transfer[data-state="complete"]').waitFor({ timeout: 60_000 });
+      expect(await receiver.page.locator('#status').getAttribute('data-candidates')).toMatch(
+        /\brelay\b/,
+      );
+      const [saved] = await waitForDownloads(bobDownloads, 1);
+      expect(
+        createHash('sha256')
+          .update(await readFile(join(bobDownloads, saved!)))
+          .digest('hex'),
+      ).toBe(createHash('sha256').update(file).digest('hex'));
     });
   });
 });

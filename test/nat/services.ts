@@ -155,6 +155,7 @@ export async function launchBrowserIn(
   ns: string,
   name: string,
   signalingUrl: string,
+  downloadsDir?: string,
 ): Promise<PeerbeamBrowser> {
   const dir = await mkdtemp(join(tmpdir(), `${topology.name}-${name}-`));
   const wrapper = join(dir, 'chromium');
@@ -166,6 +167,7 @@ export async function launchBrowserIn(
       name: `${topology.name}-${name}`,
       executablePath: wrapper,
       loopbackCandidates: false,
+      ...(downloadsDir ? { downloadsDir } : {}),
       // Without this, Chromium sends DNS queries for Google hosts through the simulated NATs.
       extraArgs: [`--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${INET_IP}`],
     });
