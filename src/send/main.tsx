@@ -27,11 +27,16 @@ async function startSending(picked: PickedFile[], deviceId?: string): Promise<Se
   const batch: FileBatch = { batchId: crypto.randomUUID(), files: picked };
   const channel = new BroadcastChannel(FILE_BATCH_CHANNEL);
   channel.postMessage(batch);
-  channel.close();
-  return call('background', 'startSendFiles', {
-    batchId: batch.batchId,
-    ...(deviceId ? { deviceId } : {}),
-  });
+  try {
+    return await call('background', 'startSendFiles', {
+      batchId: batch.batchId,
+      ...(deviceId ? { deviceId } : {}),
+    });
+  } finally {
+    // Closed only once the offscreen document has the batch: closing right after posting
+    // can lose a large message still in flight.
+    channel.close();
+  }
 }
 
 function SendPage() {
