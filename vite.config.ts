@@ -7,10 +7,21 @@ import testKey from './test/fixtures/test-extension-key.json' with { type: 'json
 /**
  * PEERBEAM_TEST_BUILD=1 builds into dist-test/ with a fixed manifest "key", so the e2e suite
  * knows the extension id up front. The store build (dist/) carries no key.
+ *
+ * The test build also holds its optional permissions from the start: an automated browser
+ * cannot answer chrome.permissions.request's dialog (it stays pending in headless Chromium),
+ * so this is the only way the e2e suite reaches the code behind them.
  */
 const testBuild = process.env.PEERBEAM_TEST_BUILD === '1';
 const manifest = (
-  testBuild ? { ...baseManifest, key: testKey.key } : baseManifest
+  testBuild
+    ? {
+        ...baseManifest,
+        key: testKey.key,
+        permissions: [...baseManifest.permissions, ...baseManifest.optional_permissions],
+        optional_permissions: [],
+      }
+    : baseManifest
 ) as ManifestV3Export;
 
 export default defineConfig({

@@ -6,6 +6,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
+import { playTone, receivedLoudness, watchOffscreenAudio } from './harness/offscreen-audio.js';
 import { CHROMIUM, EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
@@ -30,10 +31,15 @@ let webViewer: Page;
 beforeAll(async () => {
   assertIsolatedNetwork();
   [signaling, pages] = await Promise.all([startSignaling(), startProbePages()]);
+  // Pages that play sound without a click: the shared tab's tone, the viewer's analyser.
+  const autoplay = '--autoplay-policy=no-user-gesture-required';
   [alice, bob] = await Promise.all([
     // Tab capture without a toolbar click needs the extension allowlisted (BROWSER-TESTING.md).
-    launchBrowser({ name: 'sharer', extraArgs: [`--allowlisted-extension-id=${EXTENSION_ID}`] }),
-    launchBrowser({ name: 'viewer' }),
+    launchBrowser({
+      name: 'sharer',
+      extraArgs: [`--allowlisted-extension-id=${EXTENSION_ID}`, autoplay],
+    }),
+    launchBrowser({ name: 'viewer', extraArgs: [autoplay] }),
   ]);
   await Promise.all([alice.setSignalingUrl(signaling.url), bob.setSignalingUrl(signaling.url)]);
 });
@@ -44,11 +50,15 @@ afterAll(async () => {
 });
 
 /** Opens the page to share and the popup, and presses "Share this tab" on it. */
-async function shareTab(quality = '720p'): Promise<{ tab: Page; popup: Page; code: string }> {
+async function shareTab(
+  quality = '720p',
+  beforeShare?: (tab: Page, popup: Page) => Promise<void>,
+): Promise<{ tab: Page; popup: Page; code: string }> {
   const tab = await alice.context.newPage();
   await tab.goto(pages.paintedUrl);
   const popup = await alice.openPopup();
   await popup.locator('#share-tab').waitFor({ timeout: 10_000 });
+  await beforeShare?.(tab, popup);
   await popup.selectOption('#tab-quality', quality);
   // The popup acts on the active tab, as the toolbar popup does on the page under it.
   await tab.bringToFront();
@@ -198,5 +208,49 @@ describe('share the current tab live', () => {
     ]);
     expect(await popup.locator('#tab-share-ended').textContent()).toContain('tab was closed');
     await expect.poll(badgeText, { timeout: 5_000 }).toBe('');
+  });
+
+  it('sharing stops cleanly when the shared tab navigates away to a browser page', async () => {
+    const { tab, popup, code: fresh } = await shareTab();
+    // The test build holds the optional "tabs" permission, so no request for it is shown.
+    expect(await popup.locator('#tab-guard').count()).toBe(0);
+    const viewer = await watchInExtension(fresh);
+    // A navigation to another web page is still the user's tab: the share goes on.
+    await tab.goto(pages.paintedUrl);
+    // (Frames of the page before are still on their way for a moment.)
+    await tab.waitForTimeout(1_000);
+    await expectShowsSharedTab(viewer, tab);
+    expect(await popup.locator('[data-share-step="live"]').count()).toBe(1);
+    await tab.goto('chrome://version');
+    await Promise.all([
+      viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
+      popup.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 }),
+    ]);
+    expect(await popup.locator('#tab-share-ended').textContent()).toBe(
+      'Sharing stopped: the tab went to a browser page.',
+    );
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('');
+    await viewer.close();
+  });
+
+  it("the sharer still hears the tab's sound while it is shared, and the viewer hears it too", async () => {
+    let audio: Awaited<ReturnType<typeof watchOffscreenAudio>> | undefined;
+    const { popup, code: fresh } = await shareTab('720p', async (tab, popup) => {
+      await playTone(tab);
+      audio = await watchOffscreenAudio(alice.context, popup);
+    });
+    try {
+      const viewer = await watchInExtension(fresh);
+      // Capture takes the tab's sound from its speakers; the offscreen document plays it out.
+      await expect
+        .poll(() => audio!.sourcesPlayingOut(), { timeout: 5_000 })
+        .toContain('MediaStreamAudioSource');
+      expect(await receivedLoudness(viewer), 'RMS of the tone at the viewer').toBeGreaterThan(0.05);
+      await popup.click('#stop-share');
+      await viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 });
+      await viewer.close();
+    } finally {
+      await audio?.detach();
+    }
   });
 });

@@ -64,8 +64,9 @@ export async function openTabViewer(viewerId: string): Promise<{ tabId: number }
  * `tabGone`. Registered at top level: these events wake a stopped service worker. Nothing is
  * reported while no offscreen document runs (then nothing is shared or watched).
  *
- * A page's new URL is visible here only with the "tabs" permission (or host access to the
- * page); without it the capture goes on across navigations.
+ * A page's new URL is visible here only with the optional "tabs" permission (measured: without
+ * it onUpdated reports only status changes, and the capture goes on across a navigation to
+ * chrome://version). The popup asks for it, with the reason, while a tab is shared.
  */
 export function watchTabs(
   tabGone: (params: { tabId: number; reason: 'closed' | 'navigated' }) => Promise<unknown>,

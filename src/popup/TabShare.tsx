@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ErrorData } from '../core/errors.js';
 import { qrDrawing } from '../core/tab-qr.js';
 import { DEFAULT_TAB_QUALITY, TAB_QUALITIES, type TabQuality } from '../core/tab-quality.js';
@@ -63,6 +64,35 @@ function QrCode({ text }: { text: string }) {
       <rect width={size} height={size} fill="#fff" />
       <path d={path} fill="#000" />
     </svg>
+  );
+}
+
+const TABS_PERMISSION: browser.Permissions.Permissions = { permissions: ['tabs'] };
+
+/**
+ * Stopping when the shared tab opens a browser page needs the tab's new address, which only
+ * the optional "tabs" permission reveals (it warns of reading browsing history, so it is asked
+ * here, with its reason, and never at install).
+ */
+function NavigationGuard() {
+  const [granted, setGranted] = useState<boolean | undefined>();
+  useEffect(() => {
+    void browser.permissions.contains(TABS_PERMISSION).then(setGranted);
+  }, []);
+  if (granted !== false) return null;
+  return (
+    <p class="status" id="tab-guard">
+      {t('tabGuardHint')}{' '}
+      <button
+        type="button"
+        class="secondary"
+        id="tab-guard-allow"
+        // The request must start inside the click: it needs the user gesture.
+        onClick={() => void browser.permissions.request(TABS_PERMISSION).then(setGranted)}
+      >
+        {t('tabGuardAllow')}
+      </button>
+    </p>
   );
 }
 
@@ -156,6 +186,7 @@ export function TabSharePanel(props: {
           {describeError(view.error)}
         </p>
       )}
+      <NavigationGuard />
       <p>
         <button type="button" class="danger" id="stop-share" onClick={props.onStop}>
           {t('stopSharing')}
