@@ -6,10 +6,12 @@ import {
   chunkEnd,
   decodeChunk,
   decodeControl,
+  blockEnd,
   encodeChunk,
   encodeControl,
   lastCheckpoint,
   payloadSize,
+  writeChunk,
   type TransferControl,
 } from './transfer-protocol.js';
 
@@ -28,6 +30,17 @@ describe('data frames', () => {
         },
       ),
     );
+  });
+
+  it('a reused frame buffer yields the same frames as fresh ones', () => {
+    const frame = new Uint8Array(CHUNK_HEADER_BYTES + 8);
+    const long = writeChunk(frame, 3, 1_000, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(long).toEqual(encodeChunk(3, 1_000, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])));
+    // A shorter payload after a longer one: the view ends with it, no stale bytes.
+    const short = writeChunk(frame, 3, 1_008, new Uint8Array([9]));
+    expect(short).toEqual(encodeChunk(3, 1_008, new Uint8Array([9])));
+    expect(decodeChunk(short.slice().buffer)?.data).toEqual(new Uint8Array([9]));
+    expect(() => writeChunk(new Uint8Array(4), 0, 0, new Uint8Array(1))).toThrow(RangeError);
   });
 
   it('rejects short frames, unknown kinds and offsets past 2^53', () => {
@@ -74,6 +87,36 @@ describe('chunks never cross a checkpoint', () => {
     expect(chunkEnd(0, 10 * CHECKPOINT_BYTES, payload)).toBe(payload);
     expect(chunkEnd(CHECKPOINT_BYTES - 10, 10 * CHECKPOINT_BYTES, payload)).toBe(CHECKPOINT_BYTES);
     expect(chunkEnd(5, 20, payload)).toBe(20);
+  });
+
+  it('disk reads end at the block size, the next checkpoint, or the end of the file', () => {
+    const payload = payloadSize(262_144);
+    expect(blockEnd(0, 10 * CHECKPOINT_BYTES, payload, 8)).toBe(8 * payload);
+    expect(blockEnd(CHECKPOINT_BYTES - payload, 10 * CHECKPOINT_BYTES, payload, 8)).toBe(
+      CHECKPOINT_BYTES,
+    );
+    expect(blockEnd(payload, payload + 5, payload, 8)).toBe(payload + 5);
+  });
+
+  it('every block splits into whole chunks (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 * CHECKPOINT_BYTES }),
+        fc.integer({ min: 1_000, max: 300_000 }),
+        fc.integer({ min: 1, max: 16 }),
+        (size, payload, chunks) => {
+          let offset = 0;
+          for (let blocks = 0; offset < size && blocks < 20; blocks++) {
+            const end = blockEnd(offset, size, payload, chunks);
+            let position = offset;
+            while (position < end) position = chunkEnd(position, size, payload);
+            expect(position).toBe(end);
+            offset = end;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('a resume starts at the last checkpoint at or before what was received', () => {

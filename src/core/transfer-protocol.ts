@@ -95,13 +95,28 @@ export function encodeChunk(
   offset: number,
   payload: Uint8Array,
 ): Uint8Array<ArrayBuffer> {
-  const frame = new Uint8Array(CHUNK_HEADER_BYTES + payload.length);
-  const view = new DataView(frame.buffer);
+  return writeChunk(new Uint8Array(CHUNK_HEADER_BYTES + payload.length), index, offset, payload);
+}
+
+/**
+ * Writes a data frame into `frame` (at least header + payload bytes) and returns the view of
+ * it to send. RTCDataChannel.send copies its argument, so a sender reuses one frame buffer
+ * instead of allocating (and garbage-collecting) one per chunk.
+ */
+export function writeChunk(
+  frame: Uint8Array<ArrayBuffer>,
+  index: number,
+  offset: number,
+  payload: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  const length = CHUNK_HEADER_BYTES + payload.length;
+  if (frame.length < length) throw new RangeError('the frame buffer is too small');
+  const view = new DataView(frame.buffer, frame.byteOffset, length);
   view.setUint8(0, CHUNK_KIND);
   view.setUint32(1, index);
   view.setBigUint64(5, BigInt(offset));
   frame.set(payload, CHUNK_HEADER_BYTES);
-  return frame;
+  return frame.subarray(0, length);
 }
 
 export interface Chunk {
@@ -138,6 +153,14 @@ export const lastCheckpoint = (offset: number): number =>
  */
 export const chunkEnd = (offset: number, size: number, maxPayload: number): number =>
   Math.min(offset + maxPayload, nextCheckpoint(offset), size);
+
+/**
+ * Where the sender's next disk read ends: `chunks` whole payloads at most, never past a
+ * checkpoint or the end of the file. Cut the same way as chunks, every block splits into
+ * whole chunks (see `chunkEnd`), so no chunk straddles two reads.
+ */
+export const blockEnd = (offset: number, size: number, maxPayload: number, chunks: number) =>
+  Math.min(offset + maxPayload * chunks, nextCheckpoint(offset), size);
 
 /** The largest payload that fits the peer's SCTP max-message-size (0 = unlimited). */
 export function payloadSize(maxMessageSize: number | null | undefined, cap = 256 * 1024): number {
