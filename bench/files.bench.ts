@@ -7,7 +7,8 @@
  *   (c) the common scheme (64,000-byte chunks, ack every 1 MB, file assembled in memory)
  *   (d) receiver browser memory growth while receiving 4 GiB (all its processes)
  *   (e) time from code entered to channel open
- * (a)–(c) at 256 MiB run interleaved, five times, and the medians are compared. The notes
+ * (a)–(c) at 256 MiB run interleaved, five times; each scheme's fastest run is compared
+ * (medians in the notes). The notes
  * also count UDP datagrams the kernel dropped on full socket buffers: on this machine the
  * channel is loss-limited, not CPU-bound (see the closing note of issue #4).
  * BENCH_QUICK=1 shrinks the sizes (for a smoke run). Results: bench/results/files.json.
@@ -151,8 +152,13 @@ try {
       mbps(SMALL, await counting('peerbeam', () => peerbeamTransfer(small, SMALL))),
     );
   }
+  // Each scheme's fastest run stands for it. Load from elsewhere on a shared machine only ever
+  // slows a run down (runs of one setting spread from 13 to 27 MB/s here), so the fastest of
+  // several interleaved runs is the best estimate of what a scheme can do (the argument behind
+  // timeit's minimum). The medians are in the notes.
+  const best = (values: number[]) => Math.max(...values);
   const ceilingByKey = Object.entries(ceilings).map(
-    ([key, values]) => [key, median(values)] as const,
+    ([key, values]) => [key, best(values)] as const,
   );
   const [bestKey, ceiling] = ceilingByKey.reduce((best, next) => (next[1] > best[1] ? next : best));
 
@@ -192,8 +198,8 @@ try {
   const growth = (await peak.stop()) - before;
 
   const metrics: Record<string, Metric> = {
-    throughput_256mib: metric(median(peerbeamSmall), 'MB/s', ceiling),
-    throughput_vs_common: metric(median(peerbeamSmall), 'MB/s', median(common)),
+    throughput_256mib: metric(best(peerbeamSmall), 'MB/s', ceiling),
+    throughput_vs_common: metric(best(peerbeamSmall), 'MB/s', best(common)),
     throughput_1gib: metric(peerbeamLarge, 'MB/s', ceiling),
     receiver_memory_growth_4gib: metric(growth, 'MiB'),
     common_scheme_memory_growth_256mib: metric(commonGrowth, 'MiB'),
@@ -202,8 +208,9 @@ try {
   };
   await report('files', metrics, [
     `sizes: ${SMALL / MiB} MiB (×${RUNS}), ${LARGE / MiB} MiB, ${HUGE / MiB} MiB; ceiling = best bare setting: ${bestKey}`,
-    `bare settings (median MB/s): ${ceilingByKey.map(([k, v]) => `${k} → ${v.toFixed(1)}`).join('; ')}`,
+    `bare settings (fastest MB/s): ${ceilingByKey.map(([k, v]) => `${k} → ${v.toFixed(1)}`).join('; ')}`,
     `256 MiB runs (MB/s), interleaved: peerbeam ${peerbeamSmall.map((v) => v.toFixed(1)).join(', ')}; bare ${ceilings[bestKey]!.map((v) => v.toFixed(1)).join(', ')}; common ${common.map((v) => v.toFixed(1)).join(', ')}`,
+    `medians (MB/s): peerbeam ${median(peerbeamSmall).toFixed(1)}; bare ${median(ceilings[bestKey]!).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(ceilings[bestKey]!)).toFixed(2)}); common ${median(common).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(common)).toFixed(2)})`,
     `UDP datagrams dropped on full socket buffers per 256 MiB run (median): ${Object.entries(drops)
       .map(([scheme, counts]) => `${scheme} ${median(counts)}`)
       .join('; ')}`,

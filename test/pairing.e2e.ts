@@ -72,9 +72,10 @@ describe('pairing codes with PAKE', () => {
     await expect(receiver.page.locator('#code-typo').textContent()).resolves.toContain(
       `${first}qx`,
     );
-    // ...and refused on Connect without a guess at the server.
+    // ...and refused on Connect without a guess at the server, saying why.
     await receiver.receive(`${nameplate}-${first}-${second}qx`);
     expect(await receiver.errorCode()).toBe('CODE_INVALID');
+    expect(await receiver.errorText()).toContain(`“${second}qx” is not one of the code words`);
 
     const retry = new Popup(await bob.openPopup());
     await retry.receive(code.toUpperCase().replaceAll('-', ' '));

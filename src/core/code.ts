@@ -35,6 +35,8 @@ export interface CodeError {
   word?: string;
   /** Words the person may have meant, best first. */
   suggestions?: string[];
+  /** How many words were typed (WRONG_WORD_COUNT). */
+  count?: number;
 }
 
 export type ParseCodeResult = { ok: true; code: PairingCode } | { ok: false; error: CodeError };
@@ -68,12 +70,14 @@ export function parseCode(input: string): ParseCodeResult {
     return fail({
       code: 'BAD_NAMEPLATE',
       message: `A code starts with its number (1 to 999999), like 7-apple-river; “${nameplate}” is not one.`,
+      word: nameplate,
     });
   }
   if (typedWords.length !== CODE_WORD_COUNT) {
     return fail({
       code: 'WRONG_WORD_COUNT',
       message: `A code has ${CODE_WORD_COUNT} words after the number; this one has ${typedWords.length}.`,
+      count: typedWords.length,
     });
   }
   const words: string[] = [];

@@ -29,6 +29,8 @@ const Candidate = z.strictObject({
   sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
   usernameFragment: z.string().max(256).nullable().optional(),
 });
+/** An ICE candidate as it travels in a sealed signal. */
+export type CandidateSignal = z.infer<typeof Candidate>;
 
 export const PeerSignal = z.discriminatedUnion('t', [
   z.strictObject({

@@ -5,10 +5,11 @@
  * and safe to repeat.
  */
 import { PeerbeamError } from '../core/errors.js';
-import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
+import type { SelectedPair } from '../core/ice-path.js';
 import type { PeerSignal, PeerSignalInput } from '../core/peer-signal.js';
 import { preferCodecs } from '../core/tab-codecs.js';
 import { videoEncoding, type TabQuality } from '../core/tab-quality.js';
+import { CandidateExchange, selectedPairOf } from '../rtc/ice-candidates.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -26,23 +27,16 @@ export class TabSender {
   readonly connected: Promise<void>;
   /** Resolves when the connection is lost or closed (after it was up, or never). */
   readonly lost: Promise<void>;
-  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private readonly candidates: CandidateExchange;
   private video: RTCRtpSender | undefined;
 
   constructor(private readonly options: TabSenderOptions) {
     const { signal, stream } = options;
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
-    this.pc.addEventListener(
-      'icecandidate',
-      (event) => {
-        if (!event.candidate) return;
-        const candidate = event.candidate.toJSON();
-        options.sendSignal({
-          t: 'tab-candidate',
-          candidate: { ...candidate, candidate: candidate.candidate ?? '' },
-        });
-      },
-      { signal },
+    this.candidates = new CandidateExchange(
+      this.pc,
+      (candidate) => options.sendSignal({ t: 'tab-candidate', candidate }),
+      signal,
     );
     for (const track of stream.getTracks()) {
       if (track.kind === 'video') {
@@ -114,18 +108,14 @@ export class TabSender {
         throw new PeerbeamError('CONNECTION_FAILED', 'the viewer sent an offer');
       }
       await this.pc.setRemoteDescription(signal.description);
-      for (const candidate of this.pendingCandidates.splice(0)) {
-        await this.pc.addIceCandidate(candidate);
-      }
+      await this.candidates.remoteDescriptionSet();
     } else if (signal.t === 'tab-candidate') {
-      if (this.pc.remoteDescription) await this.pc.addIceCandidate(signal.candidate);
-      else this.pendingCandidates.push(signal.candidate);
+      await this.candidates.add(signal.candidate);
     }
   }
 
   async selectedPair(): Promise<SelectedPair | undefined> {
-    const report = await this.pc.getStats();
-    return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+    return selectedPairOf(this.pc);
   }
 
   /** Under pressure, drop frames before pixels: text must stay readable. */

@@ -1,12 +1,13 @@
 import browser from 'webextension-polyfill';
 import { useState } from 'preact/hooks';
-import { codeCompletions, typoIn } from '../core/code.js';
-import { t } from '../shared/i18n.js';
+import { codeCompletions, parseCode, typoIn, type CodeError } from '../core/code.js';
+import { describeCodeError, t } from '../shared/i18n.js';
 
 export function Home(props: { onSend: () => void; onReceive: (code: string) => void }) {
   const [code, setCode] = useState('');
-  // Said before connecting: a typo must not spend the code's one guess.
-  const typo = typoIn(code);
+  // Checked before connecting: a typo must not spend the code's one guess at the server.
+  const [invalid, setInvalid] = useState<CodeError | undefined>();
+  const typo = invalid ? undefined : typoIn(code);
   return (
     <>
       <div class="row">
@@ -29,7 +30,10 @@ export function Home(props: { onSend: () => void; onReceive: (code: string) => v
         class="row"
         onSubmit={(event) => {
           event.preventDefault();
-          if (code.trim()) props.onReceive(code);
+          if (!code.trim()) return;
+          const parsed = parseCode(code);
+          if (parsed.ok) props.onReceive(code);
+          else setInvalid(parsed.error);
         }}
       >
         <input
@@ -40,7 +44,10 @@ export function Home(props: { onSend: () => void; onReceive: (code: string) => v
           spellcheck={false}
           list="code-completions"
           value={code}
-          onInput={(event) => setCode(event.currentTarget.value)}
+          onInput={(event) => {
+            setCode(event.currentTarget.value);
+            setInvalid(undefined);
+          }}
         />
         <datalist id="code-completions">
           {codeCompletions(code).map((completion) => (
@@ -51,6 +58,11 @@ export function Home(props: { onSend: () => void; onReceive: (code: string) => v
           {t('connect')}
         </button>
       </form>
+      {invalid && (
+        <p class="error" id="session-error" role="alert" data-code="CODE_INVALID">
+          {t('error_CODE_INVALID', describeCodeError(invalid))}
+        </p>
+      )}
       {typo && (
         <p class="error" id="code-typo" role="status">
           {t('codeTypo', typo.word, typo.suggestions.join(', ') || '–')}

@@ -7,8 +7,9 @@
  * Teardown (`close`, or the owner's AbortSignal) is safe to repeat.
  */
 import { PeerbeamError } from '../core/errors.js';
-import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
+import type { SelectedPair } from '../core/ice-path.js';
 import type { PeerSignal, PeerSignalInput } from '../core/peer-signal.js';
+import { CandidateExchange, selectedPairOf } from './ice-candidates.js';
 
 const OPEN_TIMEOUT_MS = 20_000;
 
@@ -27,7 +28,7 @@ export class PeerLink {
   readonly generation: number;
   /** Resolves with the open data channel; rejects with CONNECTION_FAILED or on close. */
   readonly channel: Promise<RTCDataChannel>;
-  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private readonly candidates: CandidateExchange;
   private readonly abort = new AbortController();
 
   constructor(private readonly options: PeerLinkOptions) {
@@ -35,18 +36,10 @@ export class PeerLink {
     options.signal.addEventListener('abort', () => this.close(), { once: true });
     const { signal } = this.abort;
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
-    this.pc.addEventListener(
-      'icecandidate',
-      (event) => {
-        if (!event.candidate) return;
-        const candidate = event.candidate.toJSON();
-        options.sendSignal({
-          t: 'candidate',
-          gen: this.generation,
-          candidate: { ...candidate, candidate: candidate.candidate ?? '' },
-        });
-      },
-      { signal },
+    this.candidates = new CandidateExchange(
+      this.pc,
+      (candidate) => options.sendSignal({ t: 'candidate', gen: this.generation, candidate }),
+      signal,
     );
     this.channel = new Promise<RTCDataChannel>((resolve, reject) => {
       const fail = (error: PeerbeamError) => {
@@ -133,8 +126,7 @@ export class PeerLink {
   async handleSignal(signal: LinkSignal): Promise<void> {
     if (this.closed) return;
     if (signal.t === 'candidate') {
-      if (this.pc.remoteDescription) await this.pc.addIceCandidate(signal.candidate);
-      else this.pendingCandidates.push(signal.candidate);
+      await this.candidates.add(signal.candidate);
       return;
     }
     const { type } = signal.description;
@@ -142,9 +134,7 @@ export class PeerLink {
       throw new PeerbeamError('CONNECTION_FAILED', `unexpected ${type}`);
     }
     await this.pc.setRemoteDescription(signal.description);
-    for (const candidate of this.pendingCandidates.splice(0)) {
-      await this.pc.addIceCandidate(candidate);
-    }
+    await this.candidates.remoteDescriptionSet();
     if (type === 'offer') {
       await this.pc.setLocalDescription();
       this.sendDescription();
@@ -152,8 +142,7 @@ export class PeerLink {
   }
 
   async selectedPair(): Promise<SelectedPair | undefined> {
-    const report = await this.pc.getStats();
-    return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+    return selectedPairOf(this.pc);
   }
 
   close(): void {

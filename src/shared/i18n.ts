@@ -1,5 +1,6 @@
 import browser from 'webextension-polyfill';
 import type en from '../../_locales/en/messages.json';
+import type { CodeError } from '../core/code.js';
 import type { ErrorData } from '../core/errors.js';
 
 export type MessageKey = keyof typeof en;
@@ -12,4 +13,23 @@ export function t(key: MessageKey, ...substitutions: string[]): string {
 /** The sentence a person sees for an error: its code decides, its detail may fill in. */
 export function describeError(error: ErrorData): string {
   return t(`error_${error.code}`, error.message);
+}
+
+/** Why a typed code is not one, in the reader's language (the core's own text is English). */
+export function describeCodeError(error: CodeError): string {
+  const word = error.word ?? '';
+  switch (error.code) {
+    case 'EMPTY':
+      return t('codeError_EMPTY');
+    case 'BAD_NAMEPLATE':
+      return t('codeError_BAD_NAMEPLATE', word);
+    case 'WRONG_WORD_COUNT':
+      return t('codeError_WRONG_WORD_COUNT', String(error.count ?? 0));
+    case 'AMBIGUOUS_WORD':
+      return t('codeError_AMBIGUOUS_WORD', word, (error.suggestions ?? []).join(', '));
+    case 'UNKNOWN_WORD':
+      return error.suggestions?.length
+        ? t('codeTypo', word, error.suggestions.join(', '))
+        : t('codeError_UNKNOWN_WORD', word);
+  }
 }

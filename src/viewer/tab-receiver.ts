@@ -4,9 +4,10 @@
  * no chrome.* here. Signals go out through `sendSignal`; teardown is tied to an AbortSignal.
  */
 import { PeerbeamError } from '../core/errors.js';
-import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
+import type { SelectedPair } from '../core/ice-path.js';
 import type { PeerSignalInput } from '../core/peer-signal.js';
 import type { ViewerSignal } from '../core/tab-share-view.js';
+import { CandidateExchange, selectedPairOf } from '../rtc/ice-candidates.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -24,22 +25,15 @@ export class TabReceiver {
   readonly connected: Promise<void>;
   /** Resolves when the connection fails or closes. */
   readonly lost: Promise<void>;
-  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private readonly candidates: CandidateExchange;
 
   constructor(options: TabReceiverOptions) {
     const { signal } = options;
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
-    this.pc.addEventListener(
-      'icecandidate',
-      (event) => {
-        if (!event.candidate) return;
-        const candidate = event.candidate.toJSON();
-        options.sendSignal({
-          t: 'tab-candidate',
-          candidate: { ...candidate, candidate: candidate.candidate ?? '' },
-        });
-      },
-      { signal },
+    this.candidates = new CandidateExchange(
+      this.pc,
+      (candidate) => options.sendSignal({ t: 'tab-candidate', candidate }),
+      signal,
     );
     this.sendSignal = options.sendSignal;
     this.stream = new Promise<MediaStream>((resolve) => {
@@ -102,21 +96,17 @@ export class TabReceiver {
         throw new PeerbeamError('CONNECTION_FAILED', 'the sharer sent an answer');
       }
       await this.pc.setRemoteDescription(signal.description);
-      for (const candidate of this.pendingCandidates.splice(0)) {
-        await this.pc.addIceCandidate(candidate);
-      }
+      await this.candidates.remoteDescriptionSet();
       await this.pc.setLocalDescription();
       const answer = this.pc.localDescription;
       if (!answer) throw new PeerbeamError('CONNECTION_FAILED', 'no local description');
       this.sendSignal({ t: 'tab-description', description: { type: 'answer', sdp: answer.sdp } });
     } else if (signal.t === 'tab-candidate') {
-      if (this.pc.remoteDescription) await this.pc.addIceCandidate(signal.candidate);
-      else this.pendingCandidates.push(signal.candidate);
+      await this.candidates.add(signal.candidate);
     }
   }
 
   async selectedPair(): Promise<SelectedPair | undefined> {
-    const report = await this.pc.getStats();
-    return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+    return selectedPairOf(this.pc);
   }
 }

@@ -1,0 +1,48 @@
+/**
+ * ICE plumbing shared by every peer connection here (file and chat links, tab sender, tab
+ * viewer): trickle-ICE bookkeeping, and which path a connection took.
+ */
+import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
+import type { CandidateSignal } from '../core/peer-signal.js';
+
+/**
+ * Local candidates go out as plain JSON through the owner's (sealing) `send`; remote ones that
+ * arrive before the remote description are held back, since addIceCandidate rejects them
+ * until it is set.
+ */
+export class CandidateExchange {
+  private readonly pending: RTCIceCandidateInit[] = [];
+
+  constructor(
+    private readonly pc: RTCPeerConnection,
+    send: (candidate: CandidateSignal) => void,
+    signal: AbortSignal,
+  ) {
+    pc.addEventListener(
+      'icecandidate',
+      (event) => {
+        if (!event.candidate) return; // end of gathering: nothing to tell
+        const candidate = event.candidate.toJSON();
+        send({ ...candidate, candidate: candidate.candidate ?? '' });
+      },
+      { signal },
+    );
+  }
+
+  /** A remote candidate: added now, or once the remote description is set. */
+  async add(candidate: RTCIceCandidateInit): Promise<void> {
+    if (this.pc.remoteDescription) await this.pc.addIceCandidate(candidate);
+    else this.pending.push(candidate);
+  }
+
+  /** Call right after setRemoteDescription: adds the candidates that came early. */
+  async remoteDescriptionSet(): Promise<void> {
+    for (const candidate of this.pending.splice(0)) await this.pc.addIceCandidate(candidate);
+  }
+}
+
+/** The candidate pair a connection sends over now (direct or relayed), from its stats. */
+export async function selectedPairOf(pc: RTCPeerConnection): Promise<SelectedPair | undefined> {
+  const report = await pc.getStats();
+  return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+}
