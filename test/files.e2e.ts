@@ -60,7 +60,13 @@ async function offer(
   const sendPage = await openSendPage(alice);
   await pick(sendPage);
   await sendPage.click('#send-by-code');
-  const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
+  // The code, or whatever the page says instead (so a failure names its cause).
+  const shown = sendPage.locator('#session-code, #send-error, #session-error').first();
+  await shown.waitFor({ timeout: 15_000 });
+  if ((await shown.getAttribute('id')) !== 'session-code') {
+    throw new Error(`the send page shows no code but: ${await shown.textContent()}`);
+  }
+  const code = (await shown.textContent())!.trim();
   const receiver = new Popup(await bob.openPopup());
   await receiver.cancelRunningSession();
   await receiver.receive(code);

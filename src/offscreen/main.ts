@@ -164,19 +164,18 @@ async function downloadEnded(url: string): Promise<void> {
  */
 const fileBatches = new Map<string, OutgoingFile[]>();
 const batchWaiters = new Map<string, () => void>();
-new BroadcastChannel(FILE_BATCH_CHANNEL).addEventListener(
-  'message',
-  (event: MessageEvent<unknown>) => {
-    const batch = event.data as { batchId?: unknown; files?: unknown };
-    if (typeof batch.batchId !== 'string' || !Array.isArray(batch.files)) return;
-    const files = (batch.files as { file?: unknown; path?: unknown }[]).filter(
-      (entry): entry is OutgoingFile =>
-        entry.file instanceof File && typeof entry.path === 'string',
-    );
-    fileBatches.set(batch.batchId, files);
-    batchWaiters.get(batch.batchId)?.();
-  },
-);
+// Held for the document's lifetime: a channel only a listener refers to must not be collected
+// (the spec says so), but a lost batch costs a send, so nothing rests on that.
+const batchChannel = new BroadcastChannel(FILE_BATCH_CHANNEL);
+batchChannel.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const batch = event.data as { batchId?: unknown; files?: unknown };
+  if (typeof batch.batchId !== 'string' || !Array.isArray(batch.files)) return;
+  const files = (batch.files as { file?: unknown; path?: unknown }[]).filter(
+    (entry): entry is OutgoingFile => entry.file instanceof File && typeof entry.path === 'string',
+  );
+  fileBatches.set(batch.batchId, files);
+  batchWaiters.get(batch.batchId)?.();
+});
 
 async function takeBatch(batchId: string): Promise<OutgoingFile[]> {
   if (!fileBatches.has(batchId)) {

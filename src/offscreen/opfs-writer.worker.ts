@@ -3,6 +3,12 @@
  * (in place, no swap-file copy, workers only) and hashes them as they land, so memory stays
  * bounded whatever the file size and the hash is ready the moment the last byte is written.
  * At every checkpoint boundary the hash state is saved; a resume rolls back to it.
+ *
+ * Nothing is ever flushed (fsync): the OPFS copy is scratch space between the network and the
+ * download, read back only by this browser session, through the page cache. Nothing reads it
+ * after a crash (the transfer's state dies with the offscreen document), so durability would
+ * only cost time: with a flush at every 16 MiB checkpoint the transfer ran measurably slower
+ * (interleaved runs against a bare channel: median ratio 0.86 with, 0.93 without).
  */
 import { createBLAKE3, type IHasher } from 'hash-wasm';
 import { CHECKPOINT_BYTES } from '../core/transfer-protocol.js';
@@ -61,14 +67,12 @@ async function handle(request: WriterRequest): Promise<void> {
       file.written += data.length;
       // Chunks never cross a boundary: landing on one means a checkpoint.
       if (file.written % CHECKPOINT_BYTES === 0) {
-        file.access.flush();
         file.checkpoint = { offset: file.written, state: file.hasher.save() };
       }
       return reply({ op: 'written', index: request.index, offset: file.written });
     }
     case 'finish': {
       const file = requireFile(request.index);
-      file.access.flush();
       const size = file.access.getSize();
       file.access.close();
       files.delete(request.index);

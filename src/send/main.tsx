@@ -5,7 +5,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { toErrorData } from '../core/errors.js';
+import { toErrorData, type ErrorData } from '../core/errors.js';
 import { formatBytes } from '../core/progress.js';
 import { FILE_BATCH_CHANNEL, type FileBatch } from '../shared/file-batch.js';
 import { describeError, t } from '../shared/i18n.js';
@@ -44,7 +44,7 @@ function SendPage() {
   const [session, setSession] = useState<SessionView | null>(null);
   const [devices, setDevices] = useState<DeviceView[]>([]);
   const [over, setOver] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<ErrorData | undefined>();
 
   useEffect(() => {
     document.title = t('sendPageTitle');
@@ -59,7 +59,7 @@ function SendPage() {
     setError(undefined);
     startSending(picked, deviceId)
       .then((view) => setSession((current) => newerView(current, view)))
-      .catch((e: unknown) => setError(describeError(toErrorData(e))));
+      .catch((e: unknown) => setError(toErrorData(e)));
   };
 
   if (session) {
@@ -148,8 +148,8 @@ function SendPage() {
         </>
       )}
       {error && (
-        <p class="error" role="alert">
-          {error}
+        <p class="error" id="send-error" role="alert" data-code={error.code}>
+          {describeError(error)}
         </p>
       )}
     </>
