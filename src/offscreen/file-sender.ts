@@ -46,7 +46,7 @@ export class FileSender {
   private sentTotal = 0;
   private ackedTotal = 0;
   private ackWaiter: (() => void) | undefined;
-  /** Made once the receiver may accept: compiling the WebAssembly takes a moment. */
+  /** Started with the sender, so the WebAssembly compiles while the receiver decides. */
   private readonly hasher: Promise<IHasher> = createBLAKE3();
   private maxMessageSize: number | null = null;
 
