@@ -20,7 +20,7 @@ import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { tabCaptureConstraints, videoEncoding, type TabQuality } from '../src/core/tab-quality.js';
 import { launchBrowser, type PeerbeamBrowser } from '../test/harness/browser.js';
-import { assertIsolatedNetwork } from '../test/harness/paths.js';
+import { EXTENSION_ID, assertIsolatedNetwork } from '../test/harness/paths.js';
 import { waitUntil } from '../test/harness/ports.js';
 import { Popup } from '../test/harness/popup.js';
 import { startSignaling, type RunningSignaling } from '../test/harness/signaling.js';
@@ -36,7 +36,6 @@ import {
   type ProbeStats,
 } from '../test/harness/tab-probe.js';
 import { median, metric, report, type Metric } from './report.js';
-import { launchSharer, type BenchBrowser } from './tab-browsers.js';
 
 const MEASURE_MS = Number(process.env.TAB_BENCH_MEASURE_MS ?? 4_000);
 const WARMUP_MS = 3_000;
@@ -135,7 +134,7 @@ class Bench {
   private painted!: Page;
 
   constructor(
-    private readonly sharer: BenchBrowser,
+    private readonly sharer: PeerbeamBrowser,
     private readonly viewer: PeerbeamBrowser,
     private readonly pages: ProbePages,
   ) {}
@@ -285,7 +284,7 @@ async function main(): Promise<void> {
     startProbePages(),
   ]);
   const viewer = await launchBrowser({ name: 'bench-viewer', extraArgs: BENCH_FLAGS });
-  let sharer: BenchBrowser | undefined;
+  let sharer: PeerbeamBrowser | undefined;
   try {
     await viewer.setSignalingUrl(signaling.url);
     // Plain pages gather loopback candidates only with media permission (BROWSER-TESTING.md).
@@ -300,8 +299,14 @@ async function main(): Promise<void> {
     for (const quality of ['720p', '1080p'] as const) {
       const extras = quality === '720p' && (wanted('codecs') || wanted('settings'));
       if (!wanted(quality) && !extras) continue;
-      // The shared tab has the preset's size: "at 1280×720" means a 1280×720 tab.
-      sharer = await launchSharer(SIZES[quality], BENCH_FLAGS);
+      // The shared tab has the preset's size: "at 1280×720" means a 1280×720 tab (the viewport
+      // must be set at launch: see LaunchOptions.viewport). Tab capture without a toolbar click
+      // needs the extension allowlisted.
+      sharer = await launchBrowser({
+        name: 'bench-sharer',
+        viewport: SIZES[quality],
+        extraArgs: [`--allowlisted-extension-id=${EXTENSION_ID}`, ...BENCH_FLAGS],
+      });
       await sharer.setSignalingUrl(signaling.url);
       await sharer.context.grantPermissions(['camera', 'microphone'], { origin });
       const bench = new Bench(sharer, viewer, pages);

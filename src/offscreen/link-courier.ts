@@ -7,18 +7,13 @@ import { PeerbeamError } from '../core/errors.js';
 import { checkLink, partitionOutbox } from '../core/links.js';
 import type { LinkView } from '../shared/session-view.js';
 import type { DeviceLink, DeviceLinks } from './device-links.js';
+import type { IncomingLink } from '../shared/protocol-map.js';
 import { listLinks, saveLink, type LinkRecord } from './device-store.js';
 
 export interface CourierEvents {
   changed(): void;
   /** A checked link from a paired device: show it (or open it, if the person said so). */
-  show(link: {
-    id: string;
-    url: string;
-    title: string;
-    deviceName: string;
-    autoOpen: boolean;
-  }): void;
+  show(link: IncomingLink): void;
 }
 
 export class LinkCourier {

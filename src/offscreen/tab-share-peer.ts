@@ -9,7 +9,7 @@ import type { SelectedPair } from '../core/ice-path.js';
 import type { PeerSignal, PeerSignalInput } from '../core/peer-signal.js';
 import { preferCodecs } from '../core/tab-codecs.js';
 import { videoEncoding, type TabQuality } from '../core/tab-quality.js';
-import { CandidateExchange, selectedPairOf } from '../rtc/ice-candidates.js';
+import { CandidateExchange, selectedPairOf, watchConnection } from '../rtc/ice-candidates.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -51,43 +51,15 @@ export class TabSender {
         this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
       }
     }
-    this.connected = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new PeerbeamError('CONNECTION_FAILED', 'the viewer did not connect in time')),
-        CONNECT_TIMEOUT_MS,
-      );
-      const settle = () => {
-        const state = this.pc.connectionState;
-        if (state === 'connected') {
-          clearTimeout(timer);
-          resolve();
-        } else if (state === 'failed' || state === 'closed') {
-          clearTimeout(timer);
-          reject(new PeerbeamError('CONNECTION_FAILED', 'the connection to the viewer failed'));
-        }
-      };
-      this.pc.addEventListener('connectionstatechange', settle, { signal });
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(new PeerbeamError('CANCELLED', 'closed'));
-        },
-        { once: true },
-      );
-    });
-    this.connected.catch(() => undefined);
-    this.lost = new Promise<void>((resolve) => {
-      this.pc.addEventListener(
-        'connectionstatechange',
-        () => {
-          const state = this.pc.connectionState;
-          if (state === 'failed' || state === 'closed') resolve();
-        },
-        { signal },
-      );
-      signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    ({ connected: this.connected, lost: this.lost } = watchConnection(
+      this.pc,
+      signal,
+      {
+        timeout: 'the viewer did not connect in time',
+        failed: 'the connection to the viewer failed',
+      },
+      CONNECT_TIMEOUT_MS,
+    ));
     signal.addEventListener('abort', () => this.pc.close(), { once: true });
   }
 

@@ -1,7 +1,8 @@
 /**
  * ICE plumbing shared by every peer connection here (file and chat links, tab sender, tab
- * viewer): trickle-ICE bookkeeping, and which path a connection took.
+ * viewer): trickle-ICE bookkeeping, how a connection turns out, and which path it took.
  */
+import { PeerbeamError } from '../core/errors.js';
 import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';
 import type { CandidateSignal } from '../core/peer-signal.js';
 
@@ -45,4 +46,58 @@ export class CandidateExchange {
 export async function selectedPairOf(pc: RTCPeerConnection): Promise<SelectedPair | undefined> {
   const report = await pc.getStats();
   return selectedPairFromStats(report.values() as Iterable<{ id: string; type: string }>);
+}
+
+export interface ConnectionOutcome {
+  /** Resolves once connected; rejects with CONNECTION_FAILED (failed, or not up in time), or
+   * CANCELLED on abort. */
+  connected: Promise<void>;
+  /** Resolves when the connection fails or closes (after it was up, or never), or on abort. */
+  lost: Promise<void>;
+}
+
+/** Watches `pc`'s connection state; `messages` say whom the connection was to. */
+export function watchConnection(
+  pc: RTCPeerConnection,
+  signal: AbortSignal,
+  messages: { timeout: string; failed: string },
+  timeoutMs: number,
+): ConnectionOutcome {
+  const ended = () => pc.connectionState === 'failed' || pc.connectionState === 'closed';
+  const connected = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new PeerbeamError('CONNECTION_FAILED', messages.timeout)),
+      timeoutMs,
+    );
+    const settle = () => {
+      if (pc.connectionState === 'connected') {
+        clearTimeout(timer);
+        resolve();
+      } else if (ended()) {
+        clearTimeout(timer);
+        reject(new PeerbeamError('CONNECTION_FAILED', messages.failed));
+      }
+    };
+    pc.addEventListener('connectionstatechange', settle, { signal });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new PeerbeamError('CANCELLED', 'closed'));
+      },
+      { once: true },
+    );
+  });
+  connected.catch(() => undefined);
+  const lost = new Promise<void>((resolve) => {
+    pc.addEventListener(
+      'connectionstatechange',
+      () => {
+        if (ended()) resolve();
+      },
+      { signal },
+    );
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  return { connected, lost };
 }

@@ -32,13 +32,7 @@ export interface Methods {
     /** From the offscreen document: keep the context menu in step with the devices. */
     devicesChanged(params: DeviceView[]): void;
     /** From the offscreen document: a link arrived from a paired device. */
-    showLink(params: {
-      id: string;
-      url: string;
-      title: string;
-      deviceName: string;
-      autoOpen: boolean;
-    }): void;
+    showLink(params: IncomingLink): void;
     getSettings(): Settings;
     setSettings(params: Partial<Settings>): Settings;
     // Tab share (popup → service worker: the click is the gesture tab capture needs).
@@ -111,3 +105,12 @@ export type Result<T extends Target, M extends MethodName<T>> = Awaited<ReturnTy
 export type Handlers<T extends Target> = {
   [M in MethodName<T>]: (...args: Params<T, M>) => Result<T, M> | Promise<Result<T, M>>;
 };
+
+/** A checked link from a paired device, to show (or open, if the person said so). */
+export interface IncomingLink {
+  id: string;
+  url: string;
+  title: string;
+  deviceName: string;
+  autoOpen: boolean;
+}

@@ -7,7 +7,7 @@ import { PeerbeamError } from '../core/errors.js';
 import type { SelectedPair } from '../core/ice-path.js';
 import type { PeerSignalInput } from '../core/peer-signal.js';
 import type { ViewerSignal } from '../core/tab-share-view.js';
-import { CandidateExchange, selectedPairOf } from '../rtc/ice-candidates.js';
+import { CandidateExchange, selectedPairOf, watchConnection } from '../rtc/ice-candidates.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -43,47 +43,15 @@ export class TabReceiver {
         { signal },
       );
     });
-    this.connected = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new PeerbeamError('CONNECTION_FAILED', 'no path to the sharer was found')),
-        CONNECT_TIMEOUT_MS,
-      );
-      this.pc.addEventListener(
-        'connectionstatechange',
-        () => {
-          const state = this.pc.connectionState;
-          if (state === 'connected') {
-            clearTimeout(timer);
-            resolve();
-          } else if (state === 'failed' || state === 'closed') {
-            clearTimeout(timer);
-            reject(new PeerbeamError('CONNECTION_FAILED', 'the connection to the sharer failed'));
-          }
-        },
-        { signal },
-      );
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(new PeerbeamError('CANCELLED', 'closed'));
-        },
-        { once: true },
-      );
-    });
-    this.connected.catch(() => undefined);
-    this.lost = new Promise<void>((resolve) => {
-      this.pc.addEventListener(
-        'connectionstatechange',
-        () => {
-          if (this.pc.connectionState === 'failed' || this.pc.connectionState === 'closed') {
-            resolve();
-          }
-        },
-        { signal },
-      );
-      signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    ({ connected: this.connected, lost: this.lost } = watchConnection(
+      this.pc,
+      signal,
+      {
+        timeout: 'no path to the sharer was found',
+        failed: 'the connection to the sharer failed',
+      },
+      CONNECT_TIMEOUT_MS,
+    ));
     signal.addEventListener('abort', () => this.pc.close(), { once: true });
   }
 

@@ -49,6 +49,13 @@ export interface LaunchOptions {
   downloadsDir?: string;
   /** Offer 127.0.0.1 host candidates (default true; the loopback-only e2e namespace needs it). */
   loopbackCandidates?: boolean;
+  /**
+   * The pages' size (default 800×600). Tab capture records a tab's real view, while Playwright
+   * only emulates a viewport: a page resized after launch is laid out at one size and captured
+   * at another (measured: laid out 1280×720, captured 800×512). A browser whose tab is captured
+   * at a given size is launched with it.
+   */
+  viewport?: { width: number; height: number };
 }
 
 export async function launchBrowser(options: LaunchOptions): Promise<PeerbeamBrowser> {
@@ -66,7 +73,7 @@ export async function launchBrowser(options: LaunchOptions): Promise<PeerbeamBro
       ...(options.loopbackCandidates === false ? [] : ['--allow-loopback-in-peer-connection']),
       ...(options.extraArgs ?? []),
     ],
-    viewport: { width: 800, height: 600 },
+    viewport: options.viewport ?? { width: 800, height: 600 },
   });
   const extensionId = EXTENSION_ID;
   if (options.downloadsDir) {
