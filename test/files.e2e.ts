@@ -62,9 +62,13 @@ async function offer(
   await sendPage.click('#send-by-code');
   // The code, or whatever the page says instead (so a failure names its cause).
   const shown = sendPage.locator('#session-code, #send-error, #session-error').first();
-  await shown.waitFor({ timeout: 15_000 });
-  if ((await shown.getAttribute('id')) !== 'session-code') {
-    throw new Error(`the send page shows no code but: ${await shown.textContent()}`);
+  const appeared = await shown.waitFor({ timeout: 15_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!appeared || (await shown.getAttribute('id')) !== 'session-code') {
+    const says = appeared ? await shown.textContent() : await sendPage.locator('body').innerText();
+    throw new Error(`the send page shows no code but: ${says}`);
   }
   const code = (await shown.textContent())!.trim();
   const receiver = new Popup(await bob.openPopup());

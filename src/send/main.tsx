@@ -10,13 +10,14 @@ import { formatBytes } from '../core/progress.js';
 import { FILE_BATCH_CHANNEL, type FileBatch } from '../shared/file-batch.js';
 import { describeError, t } from '../shared/i18n.js';
 import { call, registerMethods } from '../shared/messaging.js';
-import { newerView, type DeviceView, type SessionView } from '../shared/session-view.js';
+import { StartedSessionView, type DeviceView, type SessionView } from '../shared/session-view.js';
 import { Session } from '../popup/Session.js';
 import { fromDrop, fromInput, type PickedFile } from './pick.js';
 
-let showSession: ((view: SessionView) => void) | undefined;
+const started = new StartedSessionView();
+let showSession: ((view: SessionView | null) => void) | undefined;
 registerMethods('popup', {
-  sessionChanged: (view) => showSession?.(view),
+  sessionChanged: (view) => showSession?.(started.changed(view)),
   devicesChanged: () => undefined,
   tabShareChanged: () => undefined,
   linksChanged: () => undefined,
@@ -48,25 +49,32 @@ function SendPage() {
 
   useEffect(() => {
     document.title = t('sendPageTitle');
-    showSession = (view) =>
-      setSession((current) =>
-        current && current.id === view.id ? newerView(current, view) : current,
-      );
+    showSession = setSession;
     void call('background', 'listDevices').then(setDevices);
   }, []);
 
   const send = (deviceId?: string) => {
     setError(undefined);
+    started.starting();
     startSending(picked, deviceId)
-      .then((view) => setSession((current) => newerView(current, view)))
-      .catch((e: unknown) => setError(toErrorData(e)));
+      .then((view) => setSession(started.started(view)))
+      .catch((e: unknown) => {
+        started.reset();
+        setError(toErrorData(e));
+      });
   };
 
   if (session) {
     return (
       <>
         <h1>{t('sendPageTitle')}</h1>
-        <Session view={session} onDone={() => setSession(null)} />
+        <Session
+          view={session}
+          onDone={() => {
+            started.reset();
+            setSession(null);
+          }}
+        />
       </>
     );
   }
