@@ -4,7 +4,8 @@
  * in the same run and the same two browsers:
  *   (a) Peerbeam throughput, 256 MiB and 1 GiB
  *   (b) the ceiling: a bare RTCDataChannel between two plain pages
- *   (c) the common scheme (64,000-byte chunks, ack every 1 MB, file assembled in memory)
+ *   (c) the common scheme (the file read in 64,000-byte chunks, ack every 1 MB, file assembled
+ *       in memory), and a stricter variant of it that sends from memory without reading a file
  *   (d) receiver browser memory growth while receiving 4 GiB (all its processes)
  *   (e) time from code entered to channel open
  * (a)–(c) at 256 MiB run interleaved, five times; each scheme's fastest run is compared
@@ -80,7 +81,7 @@ async function udpReceiveErrors(): Promise<number> {
 }
 
 /** Receiver memory growth of the common scheme for one 256 MiB run, in fresh web pages. */
-async function commonSchemeMemory(origin: string): Promise<number> {
+async function commonSchemeMemory(origin: string, file: string): Promise<number> {
   const pages = await Promise.all(
     [alice!, bob!].map(async (browser) => {
       // Plain pages gather loopback candidates only with media permission (BROWSER-TESTING.md).
@@ -92,7 +93,7 @@ async function commonSchemeMemory(origin: string): Promise<number> {
   );
   const before = await browserRssMiB(bob!.profileDir);
   const peak = samplePeak(bob!.profileDir);
-  await commonSchemeThroughput(pages[0]!, pages[1]!, SMALL);
+  await commonSchemeThroughput(pages[0]!, pages[1]!, SMALL, file);
   const growth = (await peak.stop()) - before;
   await Promise.all(pages.map((page) => page.close()));
   return growth;
@@ -122,6 +123,7 @@ try {
     { messageSize: 64 * 1024, highWater: 8 * MiB, lowWater: 2 * MiB },
   ];
   const common: number[] = [];
+  const commonFromMemory: number[] = [];
   const peerbeamSmall: number[] = [];
   const drops: Record<string, number[]> = {};
   /** Datagrams the kernel dropped for a full socket receive buffer during `work`. */
@@ -145,7 +147,12 @@ try {
       (ceilings[key] ??= []).push(mbPerSecond);
     }
     common.push(
-      (await counting('common', () => commonSchemeThroughput(pageA, pageB, SMALL))).mbPerSecond,
+      (await counting('common', () => commonSchemeThroughput(pageA, pageB, SMALL, small)))
+        .mbPerSecond,
+    );
+    commonFromMemory.push(
+      (await counting('common from memory', () => commonSchemeThroughput(pageA, pageB, SMALL)))
+        .mbPerSecond,
     );
     await Promise.all([pageA.close(), pageB.close()]);
     peerbeamSmall.push(
@@ -165,7 +172,7 @@ try {
   phase('common scheme memory');
   // Measured in fresh pages of another site, so in a fresh renderer: extension pages share one
   // process, whose heap freed by earlier runs would hide what the scheme allocates.
-  const commonGrowth = await commonSchemeMemory(signaling.httpUrl);
+  const commonGrowth = await commonSchemeMemory(signaling.httpUrl, small);
 
   phase('peerbeam 1 GiB');
   const peerbeamLarge = mbps(LARGE, await peerbeamTransfer(large, LARGE));
@@ -200,6 +207,7 @@ try {
   const metrics: Record<string, Metric> = {
     throughput_256mib: metric(best(peerbeamSmall), 'MB/s', ceiling),
     throughput_vs_common: metric(best(peerbeamSmall), 'MB/s', best(common)),
+    throughput_vs_common_from_memory: metric(best(peerbeamSmall), 'MB/s', best(commonFromMemory)),
     throughput_1gib: metric(peerbeamLarge, 'MB/s', ceiling),
     receiver_memory_growth_4gib: metric(growth, 'MiB'),
     common_scheme_memory_growth_256mib: metric(commonGrowth, 'MiB'),
@@ -209,8 +217,8 @@ try {
   await report('files', metrics, [
     `sizes: ${SMALL / MiB} MiB (×${RUNS}), ${LARGE / MiB} MiB, ${HUGE / MiB} MiB; ceiling = best bare setting: ${bestKey}`,
     `bare settings (fastest MB/s): ${ceilingByKey.map(([k, v]) => `${k} → ${v.toFixed(1)}`).join('; ')}`,
-    `256 MiB runs (MB/s), interleaved: peerbeam ${peerbeamSmall.map((v) => v.toFixed(1)).join(', ')}; bare ${ceilings[bestKey]!.map((v) => v.toFixed(1)).join(', ')}; common ${common.map((v) => v.toFixed(1)).join(', ')}`,
-    `medians (MB/s): peerbeam ${median(peerbeamSmall).toFixed(1)}; bare ${median(ceilings[bestKey]!).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(ceilings[bestKey]!)).toFixed(2)}); common ${median(common).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(common)).toFixed(2)})`,
+    `256 MiB runs (MB/s), interleaved: peerbeam ${peerbeamSmall.map((v) => v.toFixed(1)).join(', ')}; bare ${ceilings[bestKey]!.map((v) => v.toFixed(1)).join(', ')}; common ${common.map((v) => v.toFixed(1)).join(', ')}; common from memory ${commonFromMemory.map((v) => v.toFixed(1)).join(', ')}`,
+    `medians (MB/s): peerbeam ${median(peerbeamSmall).toFixed(1)}; bare ${median(ceilings[bestKey]!).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(ceilings[bestKey]!)).toFixed(2)}); common ${median(common).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(common)).toFixed(2)}); common from memory ${median(commonFromMemory).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(commonFromMemory)).toFixed(2)})`,
     `UDP datagrams dropped on full socket buffers per 256 MiB run (median): ${Object.entries(drops)
       .map(([scheme, counts]) => `${scheme} ${median(counts)}`)
       .join('; ')}`,

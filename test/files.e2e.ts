@@ -11,7 +11,9 @@ import {
   transferState,
   waitForDownloads,
   writeRandomFile,
+  offscreenWorkers,
 } from './harness/files.js';
+import { waitUntil } from './harness/ports.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
 import { Popup } from './harness/popup.js';
 import { startRelayProxy } from './harness/relay-proxy.js';
@@ -101,11 +103,14 @@ describe('files by code', () => {
     await expect(receiver.page.locator('#transfer').textContent()).resolves.toContain(
       'Alice laptop',
     );
+    // The receiver's disk writer starts with the offer and ends with the transfer.
+    await waitUntil(async () => (await offscreenWorkers(receiver.page)) === 1, 5_000, 'a writer');
     await receiver.page.click('#accept');
     await Promise.all([
       waitForTransfer(receiver.page, 'complete'),
       waitForTransfer(sendPage, 'complete'),
     ]);
+    await waitUntil(async () => (await offscreenWorkers(receiver.page)) === 0, 5_000, 'no writer');
 
     const saved = await waitForDownloads(downloads, 5);
     expect(saved).toEqual([
@@ -188,6 +193,12 @@ describe('transfers survive what happens to them', () => {
     await waitForTransfer(receiver.page, 'cancelled', 10_000);
     await waitForTransfer(sendPage, 'cancelled', 10_000);
     await expect(listFiles(downloads)).resolves.toEqual([]);
+    // The receiver's disk writer goes with the transfer (one used to be left behind per transfer).
+    await waitUntil(
+      async () => (await offscreenWorkers(receiver.page)) === 0,
+      10_000,
+      'the writer worker to end',
+    );
     await sendPage.close();
   });
 

@@ -27,6 +27,9 @@ export type SaveFile = (
   where: { transferId: string; index: number },
 ) => Promise<void>;
 
+/** How long a retiring writer worker may take to delete partial copies. */
+const WORKER_DISCARD_MS = 10_000;
+
 export class FileReceiver {
   progress: TransferProgress | undefined;
   private readonly manifest: ManifestEntry[] = [];
@@ -70,10 +73,6 @@ export class FileReceiver {
   accept(): void {
     if (!this.progress || this.accepted) return;
     this.accepted = true;
-    this.worker = new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), {
-      type: 'module',
-    });
-    this.worker.onmessage = (event: MessageEvent<WriterReply>) => this.onWriterReply(event.data);
     this.send({ t: 'accept' });
     this.progress.setState('transferring');
     void this.resume();
@@ -152,6 +151,11 @@ export class FileReceiver {
       this.onChange,
     );
     this.progress.setState('offered');
+    // Started with the offer, so it is loaded and its hash compiled by the time of Accept.
+    this.worker = new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    this.worker.onmessage = (event: MessageEvent<WriterReply>) => this.onWriterReply(event.data);
   }
 
   private onChunk(buffer: ArrayBuffer): void {
@@ -279,7 +283,22 @@ export class FileReceiver {
   ): void {
     if (this.progress?.isFinal) return;
     this.progress?.setState(state);
-    if (state !== 'complete') this.post({ op: 'discard', transferId: this.transferId });
+    this.retireWorker(state !== 'complete');
     this.onEnd(error);
+  }
+
+  /** Ends the writer worker; unless every file was saved, it first deletes the partial copies. */
+  private retireWorker(discard: boolean): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    if (!discard) return worker.terminate();
+    const deadline = setTimeout(() => worker.terminate(), WORKER_DISCARD_MS);
+    worker.onmessage = (event: MessageEvent<WriterReply>) => {
+      if (event.data.op !== 'discarded') return;
+      clearTimeout(deadline);
+      worker.terminate();
+    };
+    worker.postMessage({ op: 'discard', transferId: this.transferId } satisfies WriterRequest);
   }
 }

@@ -231,10 +231,8 @@ export class FileSender {
   private async creditFor(bytes: number, signal: AbortSignal): Promise<void> {
     while (this.sentTotal + bytes - this.ackedTotal > RECEIVE_WINDOW_BYTES) {
       signal.throwIfAborted();
-      await new Promise<void>((resolve) => {
-        this.ackWaiter = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      // (stopPump calls the waiter on abort.)
+      await new Promise<void>((resolve) => (this.ackWaiter = resolve));
     }
   }
 

@@ -22,6 +22,8 @@ interface OpenFile {
 }
 
 const files = new Map<number, OpenFile>();
+// Compiled once per worker (hash-wasm caches the module): the first file opens without waiting.
+createBLAKE3().catch(() => undefined);
 let queue = Promise.resolve();
 
 const reply = (message: WriterReply) => self.postMessage(message);
@@ -91,12 +93,16 @@ async function handle(request: WriterRequest): Promise<void> {
       return reply({ op: 'rolled-back', index: request.index, offset: file.written });
     }
     case 'discard': {
-      for (const [index, file] of files) {
-        file.access.close();
-        files.delete(index);
+      try {
+        for (const [index, file] of files) {
+          file.access.close();
+          files.delete(index);
+        }
+        const incoming = await directory([opfsPath(request.transferId, 0)[0]], true);
+        await incoming.removeEntry(request.transferId, { recursive: true });
+      } catch {
+        // Nothing was written, or it is already gone: nothing left to delete.
       }
-      const incoming = await directory([opfsPath(request.transferId, 0)[0]], true);
-      await incoming.removeEntry(request.transferId, { recursive: true }).catch(() => undefined);
       return reply({ op: 'discarded', transferId: request.transferId });
     }
   }

@@ -61,3 +61,22 @@ export async function fileSize(path: string): Promise<number> {
 export async function transferState(page: Page): Promise<string | null> {
   return page.locator('#transfer').getAttribute('data-state');
 }
+
+/**
+ * How many dedicated workers the offscreen document of `page`'s browser runs (CDP lists them;
+ * their URL stays empty until a debugger attaches, so they are counted by parent).
+ */
+export async function offscreenWorkers(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+      targetInfos: { targetId: string; type: string; url: string; parentId?: string }[];
+    };
+    const offscreen = targetInfos.find(({ url }) => url.includes('/src/offscreen/'));
+    return targetInfos.filter(
+      ({ type, parentId }) => type === 'worker' && parentId === offscreen?.targetId,
+    ).length;
+  } finally {
+    await cdp.detach();
+  }
+}
