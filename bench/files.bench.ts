@@ -187,6 +187,8 @@ try {
   const best = (values: number[]) => Math.max(...values);
   const roundRatio = (baseline: number[]) =>
     median(peerbeamSmall.map((value, round) => value / baseline[round]!)).toFixed(2);
+  const medianAgainst = (name: string, baseline: number[]) =>
+    `${name} ${median(baseline).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(baseline)).toFixed(2)})`;
   const ceilingByKey = Object.entries(ceilings).map(
     ([key, values]) => [key, best(values)] as const,
   );
@@ -241,7 +243,7 @@ try {
     `sizes: ${SMALL / MiB} MiB (×${RUNS}), ${LARGE / MiB} MiB, ${HUGE / MiB} MiB; ceiling = best bare setting: ${bestKey}`,
     `bare settings (fastest MB/s): ${ceilingByKey.map(([k, v]) => `${k} → ${v.toFixed(1)}`).join('; ')}`,
     `256 MiB runs (MB/s), interleaved: peerbeam ${peerbeamSmall.map((v) => v.toFixed(1)).join(', ')}; bare ${ceilings[bestKey]!.map((v) => v.toFixed(1)).join(', ')}; common ${common.map((v) => v.toFixed(1)).join(', ')}; common from memory ${commonFromMemory.map((v) => v.toFixed(1)).join(', ')}`,
-    `medians (MB/s): peerbeam ${median(peerbeamSmall).toFixed(1)}; bare ${median(ceilings[bestKey]!).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(ceilings[bestKey]!)).toFixed(2)}); common ${median(common).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(common)).toFixed(2)}); common from memory ${median(commonFromMemory).toFixed(1)} (ratio ${(median(peerbeamSmall) / median(commonFromMemory)).toFixed(2)})`,
+    `medians (MB/s): peerbeam ${median(peerbeamSmall).toFixed(1)}; ${medianAgainst('bare', ceilings[bestKey]!)}; ${medianAgainst('common', common)}; ${medianAgainst('common from memory', commonFromMemory)}`,
     // Paired by round: each round's schemes ran back to back, under the same drift of load.
     `median of per-round ratios: peerbeam/bare ${roundRatio(ceilings[bestKey]!)}; peerbeam/common ${roundRatio(common)}; peerbeam/common from memory ${roundRatio(commonFromMemory)}`,
     `UDP datagrams dropped on full socket buffers per 256 MiB run (median): ${Object.entries(drops)

@@ -4,6 +4,7 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitUntil } from './ports.js';
+import { listTargets } from './targets.js';
 
 /** Writes `bytes` of random data (in 1 MiB pieces, so memory stays small). */
 export async function writeRandomFile(path: string, bytes: number): Promise<void> {
@@ -69,13 +70,9 @@ export async function transferState(page: Page): Promise<string | null> {
 export async function offscreenWorkers(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   try {
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as {
-      targetInfos: { targetId: string; type: string; url: string; parentId?: string }[];
-    };
-    const offscreen = targetInfos.find(({ url }) => url.includes('/src/offscreen/'));
-    return targetInfos.filter(
-      ({ type, parentId }) => type === 'worker' && parentId === offscreen?.targetId,
-    ).length;
+    const { all, offscreen } = await listTargets(cdp);
+    return all.filter(({ type, parentId }) => type === 'worker' && parentId === offscreen?.targetId)
+      .length;
   } finally {
     await cdp.detach();
   }

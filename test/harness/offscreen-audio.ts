@@ -7,12 +7,7 @@
  */
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { waitUntil } from './ports.js';
-
-interface TargetInfo {
-  targetId: string;
-  type: string;
-  url: string;
-}
+import { listTargets, type TargetInfo } from './targets.js';
 
 interface AudioNode {
   nodeId: string;
@@ -38,10 +33,7 @@ export async function watchOffscreenAudio(
   let offscreen: TargetInfo | undefined;
   await waitUntil(
     async () => {
-      const { targetInfos } = (await cdp.send('Target.getTargets')) as {
-        targetInfos: TargetInfo[];
-      };
-      offscreen = targetInfos.find((target) => target.url.includes('/src/offscreen/'));
+      ({ offscreen } = await listTargets(cdp));
       return offscreen !== undefined;
     },
     10_000,
