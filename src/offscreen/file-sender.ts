@@ -5,8 +5,8 @@
  * by more than the receive window. A new channel after a reconnect is attached with `attach`.
  *
  * Per byte it does as little as it can, because on a small machine the browser's own network
- * path competes for the same cores: blocks of 2 MiB are read ahead (one blob read per block,
- * not per chunk), hashed in one call each, and every chunk is framed into one reused buffer.
+ * path competes for the same cores: 2 MiB blocks are read ahead through one BYOB stream reader
+ * (block-reader.ts), hashed in one call each, and every chunk is framed into one reused buffer.
  */
 import { createBLAKE3, type IHasher } from 'hash-wasm';
 import { PeerbeamError } from '../core/errors.js';
@@ -24,6 +24,7 @@ import {
   type TransferControl,
 } from '../core/transfer-protocol.js';
 import { configureBackpressure, whenWritable } from '../rtc/backpressure.js';
+import { readBlocks } from './block-reader.js';
 import { TransferProgress } from './transfer-progress.js';
 
 export interface OutgoingFile {
@@ -32,9 +33,8 @@ export interface OutgoingFile {
   path: string;
 }
 
-/** Disk reads: this many chunks each (2 MiB), this many ahead (reads overlap sending). */
+/** Disk reads: this many chunks each (2 MiB); the next is read while one is sent. */
 const CHUNKS_PER_READ = 8;
-const READ_AHEAD = 2;
 
 export class FileSender {
   readonly progress: TransferProgress;
@@ -188,33 +188,25 @@ export class FileSender {
     }
     this.progress.fileState(index, 'active');
 
-    const reads: { start: number; end: number; data: Promise<ArrayBuffer> }[] = [];
-    let readFrom = offset;
-    const readMore = () => {
-      while (reads.length < READ_AHEAD && readFrom < file.size) {
-        const end = blockEnd(readFrom, file.size, payload, CHUNKS_PER_READ);
-        reads.push({ start: readFrom, end, data: file.slice(readFrom, end).arrayBuffer() });
-        readFrom = end;
-      }
-    };
     const frame = new Uint8Array(CHUNK_HEADER_BYTES + payload);
     let position = offset;
-    // (A resume starts at a checkpoint, so reads from there split into whole chunks again.)
-    readMore();
-    while (position < file.size) {
+    // (A resume starts at a checkpoint, so blocks from there split into whole chunks again.)
+    const blocks = readBlocks(
+      file,
+      offset,
+      (start) => blockEnd(start, file.size, payload, CHUNKS_PER_READ),
+      payload * CHUNKS_PER_READ,
+    );
+    for await (const block of blocks) {
       signal.throwIfAborted();
-      const block = reads.shift()!;
-      readMore();
-      const data = new Uint8Array(await block.data);
-      if (data.length !== block.end - block.start) throw new Error(`file ${index} changed size`);
-      hasher.update(data);
+      hasher.update(block.data);
       // Blocks never cross a checkpoint: the hash state at one is known before its bytes go.
       if (block.end % CHECKPOINT_BYTES === 0) snapshots.set(block.end, hasher.save());
       while (position < block.end) {
         const end = Math.min(chunkEnd(position, file.size, payload), block.end);
         await this.creditFor(end - position, signal);
         await whenWritable(channel, undefined, signal);
-        const chunk = data.subarray(position - block.start, end - block.start);
+        const chunk = block.data.subarray(position - block.start, end - block.start);
         channel.send(writeChunk(frame, index, position, chunk));
         this.sentTotal += end - position;
         position = end;
