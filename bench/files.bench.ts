@@ -184,6 +184,9 @@ try {
   // slows a run down (runs of one setting spread from 13 to 27 MB/s here), so the fastest of
   // several interleaved runs is the best estimate of what a scheme can do (the argument behind
   // timeit's minimum). The medians are in the notes.
+  // The ceiling is the fastest run of the best bare *setting*, picked by its median: the fastest
+  // run over both settings would be the best of 16 draws against Peerbeam's best of 8, a bias
+  // of about 4 % on this machine's spread, in the ceiling's favour.
   const best = (values: number[]) => Math.max(...values);
   const roundRatio = (baseline: number[]) =>
     median(peerbeamSmall.map((value, round) => value / baseline[round]!)).toFixed(2);
@@ -192,7 +195,10 @@ try {
   const ceilingByKey = Object.entries(ceilings).map(
     ([key, values]) => [key, best(values)] as const,
   );
-  const [bestKey, ceiling] = ceilingByKey.reduce((best, next) => (next[1] > best[1] ? next : best));
+  const [bestKey] = Object.entries(ceilings).reduce((best, next) =>
+    median(next[1]) > median(best[1]) ? next : best,
+  );
+  const ceiling = best(ceilings[bestKey]!);
 
   phase('common scheme memory');
   // Measured in fresh pages of another site, so in a fresh renderer: extension pages share one
@@ -240,8 +246,8 @@ try {
     code_to_open_p50: metric(median(opens), 'ms'),
   };
   await report('files', metrics, [
-    `sizes: ${SMALL / MiB} MiB (×${RUNS}), ${LARGE / MiB} MiB, ${HUGE / MiB} MiB; ceiling = best bare setting: ${bestKey}`,
-    `bare settings (fastest MB/s): ${ceilingByKey.map(([k, v]) => `${k} → ${v.toFixed(1)}`).join('; ')}`,
+    `sizes: ${SMALL / MiB} MiB (×${RUNS}), ${LARGE / MiB} MiB, ${HUGE / MiB} MiB; ceiling = fastest run of the bare setting with the best median: ${bestKey}`,
+    `bare settings (fastest / median MB/s): ${ceilingByKey.map(([k, v]) => `${k} → ${v.toFixed(1)} / ${median(ceilings[k]!).toFixed(1)}`).join('; ')}`,
     `256 MiB runs (MB/s), interleaved: peerbeam ${peerbeamSmall.map((v) => v.toFixed(1)).join(', ')}; bare ${ceilings[bestKey]!.map((v) => v.toFixed(1)).join(', ')}; common ${common.map((v) => v.toFixed(1)).join(', ')}; common from memory ${commonFromMemory.map((v) => v.toFixed(1)).join(', ')}`,
     `medians (MB/s): peerbeam ${median(peerbeamSmall).toFixed(1)}; ${medianAgainst('bare', ceilings[bestKey]!)}; ${medianAgainst('common', common)}; ${medianAgainst('common from memory', commonFromMemory)}`,
     // Paired by round: each round's schemes ran back to back, under the same drift of load.
