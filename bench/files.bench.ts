@@ -11,7 +11,7 @@
  * (a)–(c) at 256 MiB run interleaved, eight times; each scheme's fastest run is compared
  * (medians, and the median of each round's Peerbeam/bare ratio, in the notes). The notes
  * also count UDP datagrams the kernel dropped on full socket buffers: on this machine the
- * channel is loss-limited, not CPU-bound (see the closing note of issue #4).
+ * channel is CPU-bound (two browsers on two cores) and lossy (see README, Benchmarks).
  * BENCH_QUICK=1 shrinks the sizes (for a smoke run). Results: bench/results/files.json.
  */
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';

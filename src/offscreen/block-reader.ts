@@ -3,8 +3,9 @@
  * time, straight into the caller's buffer. Blink serves a Blob's byte stream to a BYOB reader
  * without the copies and per-read setup of `slice().arrayBuffer()`: measured on one core,
  * reading 256 MiB cost 0.11–0.13 CPU-s this way, 0.34–0.51 through the stream's default
- * reader and 0.89–1.17 through 2 MiB slices. On a small machine the sender's CPU is the
- * channel's CPU, so this is throughput. Streams without BYOB support are read by copying.
+ * reader and 0.89–1.17 through 2 MiB slices. That leaves more of a small machine's cores to
+ * the browser's network path (in transfers the gain was smaller than the run-to-run spread).
+ * Streams without BYOB support are read by copying.
  */
 
 /** `read(view, { min })` (Chrome 127+); older engines ignore the option and fill partially. */
