@@ -106,8 +106,10 @@ export async function* readBlocks(
   maxBlockBytes: number,
 ): AsyncGenerator<Block, void, undefined> {
   const reader = new BlockReader(file.slice(offset).stream());
-  // Two buffers go round: one in the caller's hands, one being read into.
-  const spare = [new Uint8Array(maxBlockBytes), new Uint8Array(maxBlockBytes)];
+  // Two buffers go round: one in the caller's hands, one being read into. No bigger than what
+  // is left to read: a folder of 100,000 small files must not allocate 4 MiB for each.
+  const bufferBytes = Math.min(maxBlockBytes, Math.max(file.size - offset, 0));
+  const spare = [new Uint8Array(bufferBytes), new Uint8Array(bufferBytes)];
   const pending: { start: number; end: number; data: Promise<Uint8Array<ArrayBuffer>> }[] = [];
   let readFrom = offset;
   const readAhead = () => {
