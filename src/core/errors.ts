@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'INTEGRITY',
   'SAVE_FAILED',
   'LINK_REFUSED',
+  'OFFER_TOO_LARGE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

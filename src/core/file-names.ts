@@ -74,10 +74,14 @@ export function sanitizeRelativePath(raw: string): string {
  * Sanitises every path and makes them unique, case-insensitively (macOS and Windows folders
  * are): later duplicates become "name (1).ext", "name (2).ext", … A file never shares a path
  * with a folder either.
+ *
+ * Linear in the number of paths: each name remembers the last number it handed out, so
+ * 100,000 copies of one name (a hostile offer) do not restart the count at 1 every time.
  */
 export function safeUniquePaths(rawPaths: readonly string[]): string[] {
   const taken = new Set<string>();
   const folders = new Set<string>();
+  const nextNumber = new Map<string, number>();
   const paths = rawPaths.map(sanitizeRelativePath);
   for (const path of paths) {
     const parts = path.split('/');
@@ -85,17 +89,19 @@ export function safeUniquePaths(rawPaths: readonly string[]): string[] {
       folders.add(parts.slice(0, depth).join('/').toLowerCase());
     }
   }
+  const isFree = (candidate: string): boolean =>
+    !taken.has(candidate.toLowerCase()) && !folders.has(candidate.toLowerCase());
   return paths.map((path) => {
-    const slash = path.lastIndexOf('/');
-    const folder = slash === -1 ? '' : path.slice(0, slash + 1);
-    const [stem, extension] = splitExtension(path.slice(slash + 1));
     let candidate = path;
-    for (
-      let n = 1;
-      taken.has(candidate.toLowerCase()) || folders.has(candidate.toLowerCase());
-      n++
-    ) {
-      candidate = `${folder}${stem} (${n})${extension}`;
+    if (!isFree(candidate)) {
+      const slash = path.lastIndexOf('/');
+      const folder = slash === -1 ? '' : path.slice(0, slash + 1);
+      const [stem, extension] = splitExtension(path.slice(slash + 1));
+      const key = path.toLowerCase();
+      let n = nextNumber.get(key) ?? 1;
+      do candidate = `${folder}${stem} (${n++})${extension}`;
+      while (!isFree(candidate));
+      nextNumber.set(key, n);
     }
     taken.add(candidate.toLowerCase());
     return candidate;

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_FILES,
+  MAX_OFFER_PATH_CHARS,
+  OfferBudget,
   CHECKPOINT_BYTES,
   CHUNK_HEADER_BYTES,
   chunkEnd,
@@ -131,5 +134,35 @@ describe('chunks never cross a checkpoint', () => {
     expect(payloadSize(null)).toBe(256 * 1024 - CHUNK_HEADER_BYTES);
     expect(payloadSize(1 << 30)).toBe(256 * 1024 - CHUNK_HEADER_BYTES);
     expect(payloadSize(65_536)).toBe(65_536 - CHUNK_HEADER_BYTES);
+  });
+});
+
+describe('an absurd offer is refused before any work', () => {
+  const page = (count: number, path = 'a.txt', size = 1) =>
+    Array.from({ length: count }, () => ({ path, size }));
+
+  it('takes a folder of the largest allowed count', () => {
+    const budget = new OfferBudget();
+    for (let sent = 0; sent < MAX_FILES; sent += 500) expect(budget.add(page(500))).toBeUndefined();
+  });
+
+  it('refuses one file past the count limit', () => {
+    const budget = new OfferBudget();
+    expect(budget.add(page(MAX_FILES))).toBeUndefined();
+    expect(budget.add(page(1))).toBe(`more than ${MAX_FILES} files`);
+  });
+
+  it('refuses names that add up past the limit, page by page', () => {
+    const budget = new OfferBudget();
+    const longPath = 'x'.repeat(4096);
+    const pages = Math.ceil(MAX_OFFER_PATH_CHARS / (4096 * 500));
+    const verdicts = Array.from({ length: pages + 1 }, () => budget.add(page(500, longPath)));
+    expect(verdicts.slice(0, pages - 1).every((verdict) => verdict === undefined)).toBe(true);
+    expect(verdicts.at(-1)).toMatch(/characters of file names/);
+  });
+
+  it('refuses a total size no file system holds', () => {
+    const budget = new OfferBudget();
+    expect(budget.add(page(2, 'big.bin', Number.MAX_SAFE_INTEGER))).toBe('more than 8 PiB');
   });
 });

@@ -39,6 +39,11 @@ export const RECEIVE_WINDOW_BYTES = 32 * 1024 * 1024;
 export const MANIFEST_PAGE_FILES = 500;
 export const MAX_FILES = 100_000;
 const MAX_PATH_CHARS = 4096;
+/**
+ * All the names of one offer together. A real folder of MAX_FILES files has paths of ~100
+ * characters; 100,000 paths of 4,096 would be 400 MB of names to sanitise before Accept.
+ */
+export const MAX_OFFER_PATH_CHARS = 16 * 1024 * 1024;
 const MAX_SAFE_SIZE = Number.MAX_SAFE_INTEGER;
 
 /** BLAKE3 (256-bit) of the whole file, hex: twice as fast as SHA-256 in WebAssembly here. */
@@ -83,6 +88,31 @@ export function decodeControl(text: string): TransferControl | undefined {
     const result = TransferControl.safeParse(JSON.parse(text));
     return result.success ? result.data : undefined;
   } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps a running total of an offer's manifest pages and says why it is too large to consider,
+ * before any name is sanitised or shown.
+ */
+export class OfferBudget {
+  private files = 0;
+  private pathChars = 0;
+  private bytes = 0;
+
+  /** Adds a page; returns why the offer is refused, or undefined while it is within limits. */
+  add(page: readonly ManifestEntry[]): string | undefined {
+    this.files += page.length;
+    for (const entry of page) {
+      this.pathChars += entry.path.length;
+      this.bytes += entry.size;
+    }
+    if (this.files > MAX_FILES) return `more than ${MAX_FILES} files`;
+    if (this.pathChars > MAX_OFFER_PATH_CHARS) {
+      return `more than ${MAX_OFFER_PATH_CHARS} characters of file names`;
+    }
+    if (this.bytes > MAX_SAFE_SIZE) return 'more than 8 PiB';
     return undefined;
   }
 }

@@ -9,7 +9,7 @@ import { PeerbeamError } from '../core/errors.js';
 import { safeUniquePaths } from '../core/file-names.js';
 import {
   ACK_EVERY_BYTES,
-  MAX_FILES,
+  OfferBudget,
   decodeChunk,
   decodeControl,
   encodeControl,
@@ -33,6 +33,7 @@ const WORKER_DISCARD_MS = 10_000;
 export class FileReceiver {
   progress: TransferProgress | undefined;
   private readonly manifest: ManifestEntry[] = [];
+  private readonly offerBudget = new OfferBudget();
   private paths: string[] = [];
   private channel: RTCDataChannel | undefined;
   private worker: Worker | undefined;
@@ -118,15 +119,16 @@ export class FileReceiver {
     if (!message)
       return this.fail(new PeerbeamError('TAMPERED', 'the sender sent an unknown message'));
     switch (message.t) {
-      case 'manifest':
+      case 'manifest': {
         if (this.progress)
           return this.fail(new PeerbeamError('TAMPERED', 'a second offer arrived'));
+        // Refused before any name is sanitised or shown: a hostile offer costs nothing.
+        const tooLarge = this.offerBudget.add(message.files);
+        if (tooLarge) return this.fail(new PeerbeamError('OFFER_TOO_LARGE', tooLarge));
         this.manifest.push(...message.files);
-        if (this.manifest.length > MAX_FILES) {
-          return this.fail(new PeerbeamError('TAMPERED', 'too many files'));
-        }
         if (!message.more) this.offered();
         return;
+      }
       case 'file-end':
         if (message.index !== this.current || this.expected !== this.manifest[this.current]?.size) {
           return this.fail(
