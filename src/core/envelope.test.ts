@@ -189,4 +189,14 @@ describe('a farewell after a rejection', () => {
     expectRejected(() => b.sealFinal({ t: 'again' }));
     expectRejected(() => b.seal(utf8('more')));
   });
+
+  it('closes an open channel, so nothing is ever sealed under the erased key', () => {
+    const { a, b } = channels();
+    const farewell = a.sealFinal({ t: 'bye' });
+    expect(b.openJson(farewell)).toEqual({ t: 'bye' });
+    expect(a.state).toBe('closed');
+    expectRejected(() => a.seal(utf8('after the farewell')));
+    expectRejected(() => a.sealJson({ t: 'after the farewell' }));
+    expectRejected(() => a.open(b.seal(utf8('reply'))));
+  });
 });

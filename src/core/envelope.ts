@@ -145,10 +145,12 @@ export function createSealedChannel({ sessionKey, role, version }: ChannelOption
       }
       const text = JSON.stringify(value) as string | undefined;
       if (text === undefined) throw new PairingError('INVALID_INPUT', 'value has no JSON form');
+      if (nextSend > MAX_SEQUENCE) throw reject('sequence numbers exhausted');
       const seq = nextSend++;
       const sealed = xchacha20poly1305(sendKey, nonce(seq), aad(outgoing, seq)).encrypt(utf8(text));
       farewellSent = true;
-      sendKey.fill(0);
+      // The last frame: an open channel closes with it, so no later seal uses the erased key.
+      shut('closed');
       return concatBytes(u32be(seq), sealed);
     },
     close: () => shut('closed'),
