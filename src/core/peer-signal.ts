@@ -4,6 +4,7 @@
  * `decodePeerSignal` accepts them.
  */
 import { z } from 'zod';
+import { cleanDeviceName } from './device-name.js';
 import { MAX_TITLE_CHARS, MAX_URL_CHARS } from './links.js';
 
 const MAX_SDP_CHARS = 32_000;
@@ -62,7 +63,8 @@ export const PeerSignal = z.discriminatedUnion('t', [
   /** Sent first by both sides after the PAKE: who I am, for "remember this device". */
   z.strictObject({
     t: z.literal('identity'),
-    name: z.string().min(1).max(MAX_DEVICE_NAME_CHARS),
+    // Cleaned on arrival like our own name, so a peer cannot disguise itself when shown.
+    name: z.string().max(MAX_DEVICE_NAME_CHARS).transform(cleanDeviceName).pipe(z.string().min(1)),
     publicKey: z.string().min(1).max(400).regex(BASE64URL),
   }),
   /** Paired devices: my signature over deviceAuthChallenge(sessionKey, my role). */

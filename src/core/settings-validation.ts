@@ -1,3 +1,4 @@
+import { cleanDeviceName } from './device-name.js';
 import { PeerbeamError } from './errors.js';
 import { MAX_DEVICE_NAME_CHARS } from './peer-signal.js';
 
@@ -15,10 +16,9 @@ export function validateSignalingUrl(url: string): string {
   return parsed.href;
 }
 
-/** A device name as peers will see it: trimmed, no control characters, not too long. */
+/** A device name as peers will see it (cleaned as theirs are on arrival), not too long. */
 export function validateDeviceName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const cleaned = cleanDeviceName(name);
   if (!cleaned) throw new PeerbeamError('BAD_REQUEST', 'the device name is empty');
   if (cleaned.length > MAX_DEVICE_NAME_CHARS) {
     throw new PeerbeamError(
