@@ -24,9 +24,6 @@ let pages: ProbePages;
 let alice: PeerbeamBrowser;
 let bob: PeerbeamBrowser;
 let plain: Browser | undefined;
-let shared: Page;
-let sharer: Page;
-let webViewer: Page;
 
 beforeAll(async () => {
   assertIsolatedNetwork();
@@ -120,34 +117,38 @@ async function badgeText(): Promise<string> {
 }
 
 describe('share the current tab live', () => {
-  let firstViewer: Page;
-  let code: string;
+  /**
+   * The first four tests follow one share: it starts, a viewer with the extension joins, a web
+   * viewer joins, one leaves, Stop ends it. Each test sets up what it needs if no earlier test
+   * did, so every test also passes alone (`-t`).
+   */
+  let story: { shared: Page; sharer: Page; code: string } | undefined;
+  let firstViewer: Page | undefined;
+  let webViewer: Page | undefined;
 
-  it('Share this tab: a viewer with the extension receives the frames the shared tab paints', async () => {
-    let popup: Page;
-    ({ tab: shared, popup, code } = await shareTab());
-    sharer = popup;
-    expect(code).toMatch(/^[1-9][0-9]*-[a-z]+-[a-z]+$/);
-    await expect.poll(badgeText, { timeout: 5_000 }).toBe('LIVE');
+  async function liveShare(): Promise<NonNullable<typeof story>> {
+    if (!story) {
+      const { tab, popup, code } = await shareTab();
+      story = { shared: tab, sharer: popup, code };
+    }
+    return story;
+  }
 
-    firstViewer = await watchInExtension(code);
-    await expectShowsSharedTab(firstViewer, shared);
+  async function withFirstViewer(): Promise<NonNullable<typeof story> & { firstViewer: Page }> {
+    const share = await liveShare();
+    firstViewer ??= await watchInExtension(share.code);
+    return { ...share, firstViewer };
+  }
 
-    // The popup counts the viewer, shows its path, and already offers the next one-time code.
-    await sharer.locator('#tab-viewers[data-count="1"]').waitFor({ timeout: 10_000 });
-    const row = sharer.locator('#tab-viewer-list li[data-stage="watching"]');
-    await expect.poll(() => row.getAttribute('data-path')).toBe('direct');
-    expect(await nextCode(sharer, code)).not.toBe(code);
-    await expect.poll(badgeText, { timeout: 5_000 }).toBe('1');
-  });
-
-  it('a viewer without the extension watches from the link: the /watch page shows the shared tab', async () => {
-    const next = await nextCode(sharer, code);
+  /** Opens the share's link in a browser without the extension, as a second viewer. */
+  async function watchFromLink(
+    sharer: Page,
+    code: string,
+  ): Promise<{ link: string; qrLink: string | null; page: Page }> {
+    await nextCode(sharer, code);
     const link = await sharer.locator('#tab-watch-link').inputValue();
-    expect(link).toBe(`${signaling.httpUrl}/watch#${next}`);
-    expect(await sharer.locator('#tab-qr').getAttribute('data-link')).toBe(link);
-
-    plain = await chromium.launch({
+    const qrLink = await sharer.locator('#tab-qr').getAttribute('data-link');
+    plain ??= await chromium.launch({
       executablePath: CHROMIUM,
       headless: false,
       args: [
@@ -160,23 +161,64 @@ describe('share the current tab live', () => {
     const context = await plain.newContext();
     // A plain page gathers loopback host candidates only with media permission (BROWSER-TESTING.md).
     await context.grantPermissions(['camera', 'microphone'], { origin: signaling.httpUrl });
-    webViewer = await context.newPage();
-    await webViewer.goto(link);
-    await webViewer.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
-    expect(new URL(webViewer.url()).hash, 'the one-time code leaves the address bar').toBe('');
-    await expectShowsSharedTab(webViewer, shared);
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
+    return { link, qrLink, page };
+  }
+
+  async function withBothViewers(): Promise<
+    Awaited<ReturnType<typeof withFirstViewer>> & { webViewer: Page }
+  > {
+    const share = await withFirstViewer();
+    webViewer ??= (await watchFromLink(share.sharer, share.code)).page;
+    return { ...share, webViewer };
+  }
+
+  it('Share this tab: a viewer with the extension receives the frames the shared tab paints', async () => {
+    const { shared, sharer, code } = await liveShare();
+    expect(code).toMatch(/^[1-9][0-9]*-[a-z]+-[a-z]+$/);
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('LIVE');
+
+    const { firstViewer } = await withFirstViewer();
+    await expectShowsSharedTab(firstViewer, shared);
+
+    // The popup counts the viewer, shows its path, and already offers the next one-time code.
+    await sharer.locator('#tab-viewers[data-count="1"]').waitFor({ timeout: 10_000 });
+    const row = sharer.locator('#tab-viewer-list li[data-stage="watching"]');
+    await expect.poll(() => row.getAttribute('data-path')).toBe('direct');
+    expect(await nextCode(sharer, code)).not.toBe(code);
+    await expect.poll(badgeText, { timeout: 5_000 }).toBe('1');
+  });
+
+  it('a viewer without the extension watches from the link: the /watch page shows the shared tab', async () => {
+    const { shared, sharer, code } = await withFirstViewer();
+    const next = await nextCode(sharer, code);
+    const { link, qrLink, page } = await watchFromLink(sharer, code);
+    webViewer = page;
+    expect(link).toBe(`${signaling.httpUrl}/watch#${next}`);
+    expect(qrLink).toBe(link);
+    expect(new URL(page.url()).hash, 'the one-time code leaves the address bar').toBe('');
+    await expectShowsSharedTab(page, shared);
 
     await sharer.locator('#tab-viewers[data-count="2"]').waitFor({ timeout: 10_000 });
     await expect.poll(badgeText, { timeout: 5_000 }).toBe('2');
   });
 
   it('a viewer leaving closes only its connection; the share stays open for new viewers', async () => {
-    await firstViewer.close();
+    const { sharer, firstViewer: leaving, webViewer: staying } = await withBothViewers();
+    await sharer.locator('#tab-viewers[data-count="2"]').waitFor({ timeout: 10_000 });
+    await leaving.close();
     await sharer.locator('#tab-viewers[data-count="1"]').waitFor({ timeout: 10_000 });
-    // The other viewer still receives new frames.
-    const before = (await decodeStats(webViewer))!.values.length;
+    // The other viewer still receives new frames (it decodes already if an earlier test ran).
+    const decoding = await staying.evaluate(() => {
+      const probe = (globalThis as { peerbeamProbe?: { stats(): unknown } }).peerbeamProbe;
+      return probe?.stats() !== undefined;
+    });
+    if (!decoding) await startDecoding(staying);
+    const before = (await decodeStats(staying))?.values.length ?? 0;
     await waitUntil(
-      async () => ((await decodeStats(webViewer))?.values.length ?? 0) > before + 10,
+      async () => ((await decodeStats(staying))?.values.length ?? 0) > before + 10,
       5_000,
       'the remaining viewer to keep receiving',
     );
@@ -186,16 +228,18 @@ describe('share the current tab live', () => {
   });
 
   it('Stop ends the stream: every viewer shows that sharing ended', async () => {
+    const { sharer, firstViewer: extensionViewer, webViewer: linkViewer } = await withBothViewers();
     await sharer.click('#stop-share');
     await Promise.all([
-      firstViewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
-      webViewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
+      extensionViewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
+      linkViewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
       sharer.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 }),
     ]);
-    expect(await firstViewer.locator('#overlay').textContent()).toBe('Sharing ended');
-    expect(await webViewer.locator('#overlay').textContent()).toBe('Sharing ended');
+    expect(await extensionViewer.locator('#overlay').textContent()).toBe('Sharing ended');
+    expect(await linkViewer.locator('#overlay').textContent()).toBe('Sharing ended');
     await expect.poll(badgeText, { timeout: 5_000 }).toBe('');
-    await firstViewer.close();
+    await extensionViewer.close();
+    story = firstViewer = webViewer = undefined;
   });
 
   it('sharing stops cleanly when the shared tab closes', async () => {
