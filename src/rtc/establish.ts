@@ -3,7 +3,7 @@
  * or over a paired device's link), the ICE servers to use, and how to let go of it.
  */
 import type { IceServer } from '../core/protocol.js';
-import type { SessionStep } from '../shared/session-view.js';
+import type { SessionStep } from '../core/session-step.js';
 import type { SealedSignaling } from './sealed-signaling.js';
 
 export interface PeerIdentity {

@@ -1,18 +1,11 @@
 import type { ErrorData } from '../core/errors.js';
 import type { SessionKind } from '../core/peer-signal.js';
+import type { SessionStep } from '../core/session-step.js';
 
 /** What the popup shows of a pairing session; sent from the offscreen document. */
 export type SessionRole = 'send' | 'receive' | 'paired';
 
-/** The steps of a session, in order; `closed` and `failed` are final. */
-export type SessionStep =
-  | 'connecting'
-  | 'waiting-for-peer'
-  | 'handshaking'
-  | 'connecting-peer'
-  | 'open'
-  | 'closed'
-  | 'failed';
+export type { SessionStep } from '../core/session-step.js';
 
 export interface ChatLine {
   from: 'me' | 'peer';
