@@ -3,7 +3,7 @@
  * script; no Peerbeam code is loaded by it). It installs `window.peerbeamProbe`:
  *
  * - `paint()`: the shared page paints the current time as a row of blocks every frame
- *   (src/core/tab-blocks.ts) over a page of text, and remembers what it painted.
+ *   (tab-blocks.ts) over a page of text, and remembers what it painted.
  * - `decode()`: a viewer decodes the blocks from every received frame
  *   (MediaStreamTrackProcessor on a clone of the track) and subtracts its own clock.
  * - `bareSend()` / `bareReceive()`: the bench's baseline, a plain RTCPeerConnection with
@@ -17,7 +17,7 @@ import {
   encodeBlocks,
   latencyMs,
   luma,
-} from '../../src/core/tab-blocks.js';
+} from './tab-blocks.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
