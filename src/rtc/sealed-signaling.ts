@@ -15,14 +15,32 @@ type SignalOf<T extends PeerSignal['t']> = Extract<PeerSignal, { t: T }>;
 
 const EXPECT_TIMEOUT_MS = 15_000;
 
-/** Reads the next relay body of `kind` from the mailbox; the peer leaving ends the wait. */
+/** Each step of the PAKE (the peer's share, then its confirmation) must come within this. */
+export const HANDSHAKE_STEP_TIMEOUT_MS = 15_000;
+
+/**
+ * Reads the next relay body of `kind` from the mailbox, within `timeoutMs` if given; the peer
+ * leaving ends the wait. Handshake steps are bounded, so a peer that goes silent mid-PAKE
+ * cannot hold a session (or a tab share's seat) open forever.
+ */
 async function nextRelay(
   connection: SignalingConnection,
   kind: RelayKind,
   signal?: AbortSignal,
+  timeoutMs?: number,
 ): Promise<Uint8Array> {
+  const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const step = timeout && signal ? AbortSignal.any([signal, timeout]) : (timeout ?? signal);
   for (;;) {
-    const frame = await connection.next(signal);
+    let frame;
+    try {
+      frame = await connection.next(step);
+    } catch (error) {
+      if (timeout?.aborted && !signal?.aborted) {
+        throw new PeerbeamError('TIMEOUT', 'the other side stopped answering during the handshake');
+      }
+      throw error;
+    }
     if (frame.type === 'peer') {
       throw frame.mood === 'scary'
         ? new PeerbeamError('CODE_MISMATCH', 'the code did not match')
@@ -44,21 +62,23 @@ export interface EstablishOptions {
   /** The nameplate, or the paired mailbox id. */
   context: string;
   signal?: AbortSignal;
+  /** Per PAKE step; HANDSHAKE_STEP_TIMEOUT_MS unless a test needs it shorter. */
+  stepTimeoutMs?: number;
 }
 
 /** PAKE over the mailbox: shares, then key confirmation. A failure burns the nameplate. */
 export async function establishSealedSignaling(
   connection: SignalingConnection,
-  { role, password, context, signal }: EstablishOptions,
+  { role, password, context, signal, stepTimeoutMs = HANDSHAKE_STEP_TIMEOUT_MS }: EstablishOptions,
 ): Promise<SealedSignaling> {
   const handshake = createHandshake({ role, password, context, version: PROTOCOL_VERSION });
   try {
     connection.send({ type: 'relay', body: encodeRelayBody(RelayKind.Share, handshake.share) });
-    const peerShare = await nextRelay(connection, RelayKind.Share, signal);
+    const peerShare = await nextRelay(connection, RelayKind.Share, signal, stepTimeoutMs);
     const { confirmation } = handshake.receiveShare(peerShare);
     connection.send({ type: 'relay', body: encodeRelayBody(RelayKind.Confirm, confirmation) });
     const keys = handshake.receiveConfirmation(
-      await nextRelay(connection, RelayKind.Confirm, signal),
+      await nextRelay(connection, RelayKind.Confirm, signal, stepTimeoutMs),
     );
     return new SealedSignaling(connection, keys, role);
   } catch (error) {
