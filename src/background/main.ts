@@ -65,6 +65,8 @@ registerMethods('background', {
   },
   stopTabShare: forward('stopTabShare'),
   getTabShare: forward('getTabShare'),
+  resumeTabShareCodes: forward('resumeTabShareCodes'),
+  dismissTabShareWarning: forward('dismissTabShareWarning'),
   setTabShareBadge: showTabShareBadge,
   openTabViewer: ({ viewerId }) => openTabViewer(viewerId),
 });

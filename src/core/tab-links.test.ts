@@ -11,6 +11,24 @@ describe('the link a viewer without the extension opens', () => {
     expect(watchLink(signaling, '7-apple-river')).toBe(link);
   });
 
+  it.each([
+    ['ws://signal.example.org/ws'],
+    ['ws://192.168.1.20:8787/ws'],
+    ['ws://10.0.0.1/ws'],
+    ['ws://[fe80::1]/ws'],
+    ['ws://localhost.example.org/ws'],
+  ])('never offers an http: link, which anyone on the path can read, for %s', (signaling) => {
+    expect(watchLink(signaling, '7-apple-river')).toBeUndefined();
+  });
+
+  it.each([
+    ['ws://localhost:8787/ws', 'http://localhost:8787/watch#7-apple-river'],
+    ['ws://127.8.9.10/ws', 'http://127.8.9.10/watch#7-apple-river'],
+    ['ws://[::1]:8787/ws', 'http://[::1]:8787/watch#7-apple-river'],
+  ])('offers an http: link on loopback only: %s → %s', (signaling, link) => {
+    expect(watchLink(signaling, '7-apple-river')).toBe(link);
+  });
+
   it('gives no link for a signaling URL that is not a WebSocket URL', () => {
     expect(watchLink('not a url', '1-a-b')).toBeUndefined();
     expect(watchLink('https://example.org/ws', '1-a-b')).toBeUndefined();
@@ -36,7 +54,7 @@ describe('the link a viewer without the extension opens', () => {
   });
 
   it('round-trips a code through the link', () => {
-    const link = watchLink('ws://h:1/ws', '12-zoo-abandon')!;
+    const link = watchLink('wss://h:1/ws', '12-zoo-abandon')!;
     expect(codeFromFragment(new URL(link).hash)).toBe('12-zoo-abandon');
   });
 });

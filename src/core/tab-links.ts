@@ -5,8 +5,14 @@
  */
 
 const WS_PATH = /\/ws\/?$/;
+/** Hostnames as URL writes them (IPv4 canonical, IPv6 in brackets, compressed). */
+const LOOPBACK_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
 
-/** `ws(s)://host[/prefix]/ws` → `http(s)://host[/prefix]/watch#<code>`. */
+/**
+ * `ws(s)://host[/prefix]/ws` → `http(s)://host[/prefix]/watch#<code>`. No link over plain
+ * `ws:` except on loopback: anyone on the path could read the code off an `http:` page (or
+ * change the page), and the link would teach people to open one.
+ */
 export function watchLink(signalingUrl: string, code: string): string | undefined {
   let url: URL;
   try {
@@ -14,7 +20,9 @@ export function watchLink(signalingUrl: string, code: string): string | undefine
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return undefined;
+  if (url.protocol !== 'wss:' && !(url.protocol === 'ws:' && LOOPBACK_HOST.test(url.hostname))) {
+    return undefined;
+  }
   const page = new URL(url.href.replace(/^ws/, 'http'));
   page.pathname = `${page.pathname.replace(WS_PATH, '').replace(/\/$/, '')}/watch`;
   page.search = '';

@@ -5,6 +5,7 @@
  */
 import type { ErrorData } from './errors.js';
 import type { PeerSignalInput } from './peer-signal.js';
+import type { GuessState } from './tab-guess-guard.js';
 import type { TabQuality } from './tab-quality.js';
 import type { TabViewer } from './tab-roster.js';
 
@@ -30,6 +31,12 @@ export interface TabShareView {
   ended?: TabShareEnd;
   /** The last problem offering a code (signaling unreachable…); the share goes on. */
   error?: ErrorData;
+  /**
+   * Claims that failed their handshake (a wrong code, or left unfinished): the count stays,
+   * whatever codes follow, until the sharer dismisses it; `paused`: the cap is reached and no
+   * code is offered until the sharer goes on (tab-guess-guard.ts).
+   */
+  guesses: GuessState;
 }
 
 /** A viewer page's share of the sealed link: the sharer's offer and candidates. */

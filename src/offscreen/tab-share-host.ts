@@ -17,6 +17,8 @@ type TabMethods = Pick<
   | 'startTabShare'
   | 'stopTabShare'
   | 'getTabShare'
+  | 'resumeTabShareCodes'
+  | 'dismissTabShareWarning'
   | 'tabGone'
   | 'tabViewerAttach'
   | 'tabViewerPull'
@@ -71,6 +73,8 @@ export function createTabHost(configure: (settings: Settings) => void): TabHost 
     },
     stopTabShare: () => share?.stop('stopped'),
     getTabShare: () => share?.snapshot() ?? null,
+    resumeTabShareCodes: () => share?.resumeCodes(),
+    dismissTabShareWarning: () => share?.dismissGuessWarning(),
     tabGone({ tabId, reason }) {
       if (share?.tabId === tabId) share.tabGone(reason === 'closed' ? 'tab-closed' : 'navigated');
       bridge.tabGone(tabId);

@@ -5,17 +5,21 @@
  * viewer gets the tracks over its own RTCPeerConnection.
  *
  * Several viewers (src/core/tab-roster.ts, PROTOCOL.md "Tab share"): one one-time code per
- * viewer. When a viewer claims the code on offer, the next code is allocated at once.
+ * viewer. When a viewer claims the code on offer, the next code is allocated at once, within
+ * the bound on guesses (src/core/tab-guess-guard.ts): a claim that fails its handshake delays
+ * the next code, and a few such failures pause the share's codes until the sharer goes on.
  * Per viewer, after its code:
  *
- *   allocate → (claimed: next code) → PAKE → identities → intent{tab} → offer (A, sendonly)
- *     → answer + ICE, sealed → watching ─── bye / peer left / connection lost ──→ gone
+ *   allocate → (claimed: next code) → PAKE (≤ 15 s) → identities → intent{tab}
+ *     → offer (A, sendonly) → answer + ICE, sealed → watching
+ *     ─── bye / peer left / connection lost ──→ gone
  *
  * The share ends on Stop, when its tab closes or goes to a browser page, or when the capture
  * track ends; a viewer leaving ends only that viewer's connection.
  */
 import { PeerbeamError, toErrorData } from '../core/errors.js';
 import type { PeerSignal } from '../core/peer-signal.js';
+import { TabGuessGuard } from '../core/tab-guess-guard.js';
 import { watchLink } from '../core/tab-links.js';
 import { tabCaptureConstraints, type TabQuality } from '../core/tab-quality.js';
 import { TabRoster } from '../core/tab-roster.js';
@@ -26,6 +30,11 @@ import { TabSender } from './tab-share-peer.js';
 
 /** After a failed offer (signaling unreachable), wait this long before allocating again. */
 const OFFER_RETRY_MS = 3_000;
+/**
+ * From the claim to the end of the PAKE. The PAKE takes milliseconds; a claim that sends no
+ * share (or no confirmation) would otherwise hold a seat, and a guess, for as long as it likes.
+ */
+const HANDSHAKE_TIMEOUT_MS = 15_000;
 
 export interface TabShareOptions {
   streamId: string;
@@ -40,10 +49,11 @@ export interface TabShareOptions {
 export class TabShare {
   private readonly abort = new AbortController();
   private readonly roster = new TabRoster();
+  private readonly guard = new TabGuessGuard();
   private readonly viewers = new Map<string, ViewerSlot>();
   private readonly view: TabShareView;
   private audio: AudioContext | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private offerTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Opens the capture; throws if the stream id is unusable (tab gone, already captured). */
   static async start(options: TabShareOptions): Promise<TabShare> {
@@ -69,6 +79,7 @@ export class TabShare {
       viewers: [],
       watching: 0,
       full: false,
+      guesses: { failed: 0, paused: false },
     };
     for (const track of stream.getVideoTracks()) {
       // Encoders then favour sharp edges over motion: pages are mostly text.
@@ -98,7 +109,7 @@ export class TabShare {
     if (!this.isLive) return;
     this.view.step = 'ended';
     this.view.ended = reason;
-    clearTimeout(this.retryTimer);
+    clearTimeout(this.offerTimer);
     for (const slot of [...this.viewers.values()]) slot.close('happy', { tellViewer: true });
     this.abort.abort();
     for (const track of this.stream.getTracks()) track.stop();
@@ -129,8 +140,32 @@ export class TabShare {
     this.audio = context;
   }
 
+  /** The sharer chose to go on after the share paused at its cap of failed guesses. */
+  resumeCodes(): void {
+    if (!this.isLive) return;
+    this.guard.resume(Date.now());
+    this.changed();
+    this.offerNextCode();
+  }
+
+  /** The sharer has seen the failed-guess warning. */
+  dismissGuessWarning(): void {
+    if (!this.isLive) return;
+    this.guard.dismiss();
+    this.changed();
+  }
+
   private offerNextCode(): void {
+    clearTimeout(this.offerTimer);
+    this.offerTimer = undefined;
     if (!this.isLive || !this.roster.wantsOffer) return;
+    const verdict = this.guard.next(Date.now());
+    if (verdict.kind === 'wait') {
+      this.offerTimer = setTimeout(() => this.offerNextCode(), verdict.ms);
+      return;
+    }
+    // 'held': a claim settling asks again; 'paused': only the sharer going on does.
+    if (verdict.kind !== 'offer') return;
     const id = crypto.randomUUID();
     this.roster.offering(id);
     const slot = new ViewerSlot(id, this);
@@ -170,8 +205,18 @@ export class TabShare {
   claimed(slot: ViewerSlot): void {
     if (slot.claimed) return;
     slot.claimed = true;
+    this.guard.claimStarted();
+    slot.dropIfStalled(HANDSHAKE_TIMEOUT_MS);
     this.roster.claimed(slot.id);
     this.changed();
+    this.offerNextCode();
+  }
+
+  /** The PAKE succeeded: the viewer knew the code, so the claim was no failed guess. */
+  verified(slot: ViewerSlot): void {
+    if (!slot.claimed || slot.verified) return;
+    slot.verified = true;
+    this.guard.claimVerified();
     this.offerNextCode();
   }
 
@@ -192,10 +237,8 @@ export class TabShare {
     if (!this.isLive) return;
     if (slot.claimed) {
       this.roster.left(slot.id);
-      // A wrong code burns its nameplate: tell the sharer someone tried.
-      if (error instanceof PeerbeamError && error.code === 'CODE_MISMATCH') {
-        this.view.error = error.toData();
-      }
+      // A wrong code, or a handshake left unfinished: a guess spent, shown to the sharer.
+      if (!slot.verified) this.guard.claimFailed(Date.now());
       this.changed();
       this.offerNextCode();
       return;
@@ -203,8 +246,8 @@ export class TabShare {
     this.roster.offerFailed(slot.id);
     if (error !== undefined) this.view.error = toErrorData(error);
     this.changed();
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.offerNextCode(), OFFER_RETRY_MS);
+    clearTimeout(this.offerTimer);
+    this.offerTimer = setTimeout(() => this.offerNextCode(), OFFER_RETRY_MS);
   }
 
   private changed(): void {
@@ -212,6 +255,7 @@ export class TabShare {
     this.view.viewers = snapshot.viewers;
     this.view.watching = snapshot.watching;
     this.view.full = snapshot.full;
+    this.view.guesses = this.guard.snapshot();
     const code = this.isLive ? snapshot.code : undefined;
     if (code) {
       this.view.code = code;
@@ -230,9 +274,11 @@ export class TabShare {
 /** One code on offer, then (once claimed) one viewer: its signaling, PAKE and connection. */
 class ViewerSlot {
   claimed = false;
+  verified = false;
   private readonly abort = new AbortController();
   private established: Established | undefined;
   private closed = false;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly id: string,
@@ -248,6 +294,8 @@ class ViewerSlot {
       this.established = established;
       signal.throwIfAborted();
       this.share.claimed(this);
+      clearTimeout(this.stallTimer);
+      this.share.verified(this);
       const { sealed } = established;
       const identity = sealed.expect('identity');
       sealed.send({ t: 'identity', ...this.share.self });
@@ -287,10 +335,20 @@ class ViewerSlot {
     }
   }
 
+  /** A claim whose handshake does not finish in time is dropped: it frees its seat. */
+  dropIfStalled(ms: number): void {
+    this.stallTimer = setTimeout(() => {
+      this.close('errory', {
+        error: new PeerbeamError('TIMEOUT', 'the viewer did not finish the handshake'),
+      });
+    }, ms);
+  }
+
   /** Safe to call twice. `tellViewer`: the sharer stopped, say goodbye first. */
   close(mood: 'happy' | 'errory', how: { tellViewer?: boolean; error?: unknown } = {}): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.stallTimer);
     if (how.tellViewer) this.established?.sealed.trySend({ t: 'bye' });
     this.abort.abort();
     this.established?.release(mood);

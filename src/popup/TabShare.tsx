@@ -1,11 +1,13 @@
 import browser from 'webextension-polyfill';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ErrorData } from '../core/errors.js';
+import { GUESS_CAP } from '../core/tab-guess-guard.js';
 import { qrDrawing } from '../core/tab-qr.js';
 import { DEFAULT_TAB_QUALITY, TAB_QUALITIES, type TabQuality } from '../core/tab-quality.js';
 import type { TabViewer } from '../core/tab-roster.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
 import { describeError, t, type MessageKey } from '../shared/i18n.js';
+import { call } from '../shared/messaging.js';
 import type { SessionView } from '../shared/session-view.js';
 
 /** "Share this tab": the click is the user gesture tab capture needs. */
@@ -103,6 +105,47 @@ const ENDED_TEXT: Record<TabShareEnd, MessageKey> = {
   'capture-ended': 'tabShareEnded_capture_ended',
 };
 
+/**
+ * Failed attempts at this share's codes: the warning stays until dismissed; at the cap the
+ * share offers no code until the sharer chooses to go on.
+ */
+function GuessWarning({ guesses }: { guesses: TabShareView['guesses'] }) {
+  const act = (method: 'resumeTabShareCodes' | 'dismissTabShareWarning') => () =>
+    void call('background', method).catch(() => {
+      // The share's next update shows its real state either way.
+    });
+  return (
+    <>
+      {guesses.paused && (
+        <p class="status" id="tab-guess-paused">
+          {t('tabGuessPaused', String(GUESS_CAP))}{' '}
+          <button
+            type="button"
+            class="secondary"
+            id="tab-guess-resume"
+            onClick={act('resumeTabShareCodes')}
+          >
+            {t('tabGuessResume')}
+          </button>
+        </p>
+      )}
+      {guesses.failed > 0 && (
+        <p class="error" role="alert" id="tab-guess-warning" data-failed={guesses.failed}>
+          {t('tabGuessWarning', String(guesses.failed))}{' '}
+          <button
+            type="button"
+            class="secondary"
+            id="tab-guess-dismiss"
+            onClick={act('dismissTabShareWarning')}
+          >
+            {t('tabGuessDismiss')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
 function viewerLine(viewer: TabViewer): string {
   const name = viewer.name ?? t('tabViewerUnnamed');
   if (viewer.stage === 'joining') return t('tabViewerJoining', name);
@@ -156,14 +199,20 @@ export function TabSharePanel(props: {
                 <CopyButton text={view.watchUrl} id="tab-copy-link" />
               </div>
               <QrCode text={view.watchUrl} />
+              <p class="status" id="tab-watch-link-note">
+                {t('tabWatchLinkServerNote')}
+              </p>
             </>
           )}
         </>
       ) : (
-        <p class="status" id="tab-code-pending">
-          {view.full ? t('tabShareFull') : t('tabShareAllocating')}
-        </p>
+        !view.guesses.paused && (
+          <p class="status" id="tab-code-pending">
+            {view.full ? t('tabShareFull') : t('tabShareAllocating')}
+          </p>
+        )
       )}
+      <GuessWarning guesses={view.guesses} />
       <p class="status" id="tab-viewers" data-count={view.watching}>
         {view.watching === 0 ? t('tabNoViewers') : t('tabViewers', String(view.watching))}
       </p>

@@ -39,6 +39,9 @@ export interface Methods {
     startTabShare(params: { quality: TabQuality }): TabShareView;
     stopTabShare(): void;
     getTabShare(): TabShareView | null;
+    /** The share paused at its cap of failed guesses: offer codes again. */
+    resumeTabShareCodes(): void;
+    dismissTabShareWarning(): void;
     // Tab share (offscreen → service worker: what only the service worker may do).
     setTabShareBadge(params: { live: boolean; viewers: number }): void;
     openTabViewer(params: { viewerId: string }): { tabId: number };
@@ -73,6 +76,8 @@ export interface Methods {
     }): TabShareView;
     stopTabShare(): void;
     getTabShare(): TabShareView | null;
+    resumeTabShareCodes(): void;
+    dismissTabShareWarning(): void;
     /** A tab closed, or went to a browser page: a shared tab stops, a viewer page leaves. */
     tabGone(params: { tabId: number; reason: 'closed' | 'navigated' }): void;
     // Tab share: the viewer page relays its connection through the sealed link.
