@@ -25,6 +25,12 @@ export const ERROR_CODES = [
   'SAVE_FAILED',
   'LINK_REFUSED',
   'OFFER_TOO_LARGE',
+  /** A paired device turned down a session: one is running there (message: its name). */
+  'PEER_BUSY',
+  /** A paired device turned down a session or link: this device asked too often. */
+  'PEER_RATE_LIMITED',
+  /** A paired device turned down a session of a kind it does not accept that way. */
+  'PEER_REFUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -37,3 +37,25 @@ describe('peer signals are checked before use', () => {
     expect(decodePeerSignal(value)).toBeUndefined();
   });
 });
+
+describe('a paired device learns why it was refused', () => {
+  it('bye carries busy, rate-limited or refused for a connect this device turned down', () => {
+    for (const reason of ['BUSY', 'RATE_LIMITED', 'REFUSED'] as const)
+      expect(decodePeerSignal({ t: 'bye', sid: 's1', reason })).toEqual({
+        t: 'bye',
+        sid: 's1',
+        reason,
+      });
+    expect(decodePeerSignal({ t: 'bye', sid: 's1', reason: 'GO_AWAY' })).toBeUndefined();
+  });
+
+  it('link-ack may refuse a link with a reason, and only a known one', () => {
+    expect(decodePeerSignal({ t: 'link-ack', id: 'l1', refused: 'RATE_LIMITED' })).toEqual({
+      t: 'link-ack',
+      id: 'l1',
+      refused: 'RATE_LIMITED',
+    });
+    expect(decodePeerSignal({ t: 'link-ack', id: 'l1' })).toEqual({ t: 'link-ack', id: 'l1' });
+    expect(decodePeerSignal({ t: 'link-ack', id: 'l1', refused: 'NOPE' })).toBeUndefined();
+  });
+});

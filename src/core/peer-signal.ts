@@ -20,6 +20,11 @@ const Generation = z.number().int().min(0).max(10_000).default(0);
  * signals carry its id, so a late goodbye of the last session cannot end the next one.
  */
 const SessionId = z.string().max(64).default('');
+export const ByeReason = z.enum(['CONNECTION_FAILED', 'BUSY', 'RATE_LIMITED', 'REFUSED']);
+export type ByeReason = z.infer<typeof ByeReason>;
+/** Why a receiver refused a link (the sender shows it): too many at once, or not http(s). */
+export const LinkRefusedReason = z.enum(['RATE_LIMITED', 'BAD_LINK']);
+export type LinkRefusedReason = z.infer<typeof LinkRefusedReason>;
 const Description = z.strictObject({
   type: z.enum(['offer', 'answer']),
   sdp: z.string().min(1).max(MAX_SDP_CHARS),
@@ -54,11 +59,15 @@ export const PeerSignal = z.discriminatedUnion('t', [
    */
   z.strictObject({ t: z.literal('tab-description'), description: Description }),
   z.strictObject({ t: z.literal('tab-candidate'), candidate: Candidate }),
-  /** The session ends (`reason`: why, when it ends before it was open). */
+  /**
+   * The session ends (`reason`: why, when it ends before it was open). A paired device's
+   * `connect` refused is answered with `bye` for its sid: BUSY (a session runs here),
+   * RATE_LIMITED (it asked too often), REFUSED (a kind the app does not start this way).
+   */
   z.strictObject({
     t: z.literal('bye'),
     sid: SessionId,
-    reason: z.enum(['CONNECTION_FAILED']).optional(),
+    reason: ByeReason.optional(),
   }),
   /** Sent first by both sides after the PAKE: who I am, for "remember this device". */
   z.strictObject({
@@ -83,7 +92,12 @@ export const PeerSignal = z.discriminatedUnion('t', [
     url: z.string().min(1).max(MAX_URL_CHARS),
     title: z.string().max(MAX_TITLE_CHARS),
   }),
-  z.strictObject({ t: z.literal('link-ack'), id: z.string().min(1).max(64) }),
+  /** The link arrived (and is shown), or, with `refused`, was refused: why. */
+  z.strictObject({
+    t: z.literal('link-ack'),
+    id: z.string().min(1).max(64),
+    refused: LinkRefusedReason.optional(),
+  }),
   /** Paired devices: this side forgot the pairing; forget it too. */
   z.strictObject({ t: z.literal('unpair') }),
   /** Tells the peer why this side gave up (e.g. it received a frame that failed to open). */

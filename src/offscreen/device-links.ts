@@ -8,7 +8,7 @@
 import { toHex } from '../core/bytes.js';
 import { PeerbeamError } from '../core/errors.js';
 import { deviceAuthChallenge, pairedRole } from '../core/pairing.js';
-import type { SessionKind } from '../core/peer-signal.js';
+import type { LinkRefusedReason, SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
 import type { DeviceView } from '../shared/session-view.js';
 import { SignalingConnection } from '../rtc/signaling-client.js';
@@ -36,7 +36,8 @@ export interface DeviceLinkEvents {
   /** The link came online (authenticated): deliver what waited for it. */
   online(link: DeviceLink): void;
   linkReceived(link: DeviceLink, message: { id: string; url: string; title: string }): void;
-  linkAcked(id: string): void;
+  /** The device answered a link we sent: shown, or refused (why). */
+  linkAcked(id: string, refused?: LinkRefusedReason): void;
 }
 
 export class DeviceLink {
@@ -162,7 +163,7 @@ export class DeviceLink {
       if (message.t === 'connect') this.events.connectRequested(this, message.kind, message.sid);
       if (message.t === 'unpair') void this.forget();
       if (message.t === 'link') this.events.linkReceived(this, message);
-      if (message.t === 'link-ack') this.events.linkAcked(message.id);
+      if (message.t === 'link-ack') this.events.linkAcked(message.id, message.refused);
     });
     this.events.changed();
     this.events.online(this);

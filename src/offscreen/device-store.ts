@@ -5,6 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { fromBase64Url, toBase64Url } from '../core/bytes.js';
+import type { LinkRefusedReason } from '../core/peer-signal.js';
 
 export interface DeviceIdentity {
   keyPair: CryptoKeyPair;
@@ -36,7 +37,9 @@ export interface LinkRecord {
   url: string;
   title: string;
   at: number;
-  state: 'pending' | 'delivered' | 'received' | 'expired';
+  state: 'pending' | 'delivered' | 'received' | 'expired' | 'refused';
+  /** Why the receiving device refused it (state 'refused'). */
+  refused?: LinkRefusedReason;
 }
 
 const HISTORY_KEEP = 50;

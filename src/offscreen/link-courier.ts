@@ -1,10 +1,15 @@
 /**
  * Links between paired devices: sent over the devices' sealed link when it is up, otherwise
  * kept in this browser's outbox (never on the server) until the device comes online or the
- * link expires. Received links are checked again (only http/https) before anyone sees them.
+ * link expires. Received links are checked again (only http/https) before anyone sees them,
+ * and each device may send only so many (core/device-consent.ts): every link is answered,
+ * shown or refused with a reason the sender shows, so a sender's outbox never waits forever.
  */
+import { decideLink, LINK_RATE } from '../core/device-consent.js';
+import { DeviceRateLimiter } from '../core/device-rate-limit.js';
 import { PeerbeamError } from '../core/errors.js';
 import { checkLink, partitionOutbox } from '../core/links.js';
+import type { LinkRefusedReason } from '../core/peer-signal.js';
 import type { LinkView } from '../shared/session-view.js';
 import type { DeviceLink, DeviceLinks } from './device-links.js';
 import type { IncomingLink } from '../shared/protocol-map.js';
@@ -17,6 +22,8 @@ export interface CourierEvents {
 }
 
 export class LinkCourier {
+  private readonly rate = new DeviceRateLimiter(LINK_RATE);
+
   constructor(
     private readonly links: () => DeviceLinks,
     private readonly events: CourierEvents,
@@ -67,7 +74,14 @@ export class LinkCourier {
   ): Promise<void> {
     const checked = checkLink(message.url, message.title);
     if (!checked.ok) {
-      console.warn(`peerbeam: ignored a link from ${link.device.id}: ${checked.reason}`);
+      console.warn(`peerbeam: refused a link from ${link.device.id}: ${checked.reason}`);
+      link.sealed?.trySend({ t: 'link-ack', id: message.id, refused: 'BAD_LINK' });
+      return;
+    }
+    // Before any storage work: a flood costs one token check per link, nothing more.
+    const decision = decideLink({ withinRate: this.rate.allow(link.device.id) });
+    if (decision.action === 'refuse') {
+      link.sealed?.trySend({ t: 'link-ack', id: message.id, refused: decision.reason });
       return;
     }
     link.sealed?.trySend({ t: 'link-ack', id: message.id });
@@ -93,10 +107,12 @@ export class LinkCourier {
     this.events.changed();
   }
 
-  async acked(id: string): Promise<void> {
+  async acked(id: string, refused?: LinkRefusedReason): Promise<void> {
     const record = (await listLinks()).find((r) => r.id === id && r.direction === 'sent');
-    if (!record || record.state === 'delivered') return;
-    await saveLink({ ...record, state: 'delivered' });
+    if (!record || record.state === 'delivered' || record.state === 'refused') return;
+    await saveLink(
+      refused ? { ...record, state: 'refused', refused } : { ...record, state: 'delivered' },
+    );
     this.events.changed();
   }
 

@@ -3,6 +3,8 @@
  * outlives the popup and, unlike the service worker, is not stopped when idle. It keeps the
  * one session the popup shows, and the links to remembered devices.
  */
+import { CONNECT_RATE, decideConnect } from '../core/device-consent.js';
+import { DeviceRateLimiter } from '../core/device-rate-limit.js';
 import { PeerbeamError } from '../core/errors.js';
 import type { SessionKind } from '../core/peer-signal.js';
 import { derivePairingSecret, pairedMailboxId } from '../core/pairing.js';
@@ -22,6 +24,9 @@ import { FILE_BATCH_CHANNEL } from '../shared/file-batch.js';
 
 let settings: Settings | undefined;
 let current: Session | undefined;
+/** The paired device whose link carries `current`, when it is a paired session. */
+let currentPairedWith: string | undefined;
+const connectRate = new DeviceRateLimiter(CONNECT_RATE);
 /** Sharing a tab live, and watching one in a viewer page. */
 const tabs = createTabHost(configure);
 
@@ -32,10 +37,10 @@ const links: DeviceLinks = new DeviceLinks({
     notify('popup', 'devicesChanged', devices);
     void call('background', 'devicesChanged', devices);
   },
-  connectRequested: (link, kind, sid) => void startPaired(link, { intent: kind, sid }),
+  connectRequested: (link, kind, sid) => connectRequested(link, kind, sid),
   online: (link) => void courier.flush(link),
   linkReceived: (link, message) => void courier.received(link, message),
-  linkAcked: (id) => void courier.acked(id),
+  linkAcked: (id, refused) => void courier.acked(id, refused),
 });
 
 const courier = new LinkCourier(() => links, {
@@ -54,10 +59,33 @@ function configure(next: Settings): void {
   if (urlChanged) links.restart();
 }
 
+/**
+ * A paired device asks for a session. It gets one only for what the app itself asks for, never
+ * by ending a session that runs, and within its rate (core/device-consent.ts); otherwise it is
+ * told why, with a `bye` for the session it asked for.
+ */
+function connectRequested(link: DeviceLink, kind: SessionKind, sid: string): void {
+  const running = current && !current.isOver ? { pairedWith: currentPairedWith } : undefined;
+  const decision = decideConnect({
+    kind,
+    deviceId: link.device.id,
+    withinRate: connectRate.allow(link.device.id),
+    running,
+  });
+  if (decision.action === 'refuse') {
+    link.sealed?.trySend({ t: 'bye', sid, reason: decision.reason });
+    return;
+  }
+  startPaired(link, { intent: kind, sid }).catch((error: unknown) => {
+    console.warn('peerbeam: a paired session did not start', error);
+  });
+}
+
 async function start(
   role: SessionRole,
   establish: (context: EstablishContext) => Promise<Established>,
   extra: Pick<SessionOptions, 'intent' | 'files' | 'intentAgreed' | 'sid'> = {},
+  pairedWith?: string,
 ): Promise<SessionView> {
   const { publicKey } = await deviceIdentity();
   current?.close();
@@ -77,6 +105,7 @@ async function start(
     onTransferEnd: (view) => void call('background', 'transferEnded', view),
   });
   current = session;
+  currentPairedWith = pairedWith;
   void session.run();
   return session.snapshot();
 }
@@ -101,6 +130,7 @@ function startPaired(
       };
     },
     { intent, sid, intentAgreed: true, ...(files ? { files } : {}) },
+    link.device.id,
   );
 }
 

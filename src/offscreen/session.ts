@@ -17,7 +17,7 @@
 import { toHex } from '../core/bytes.js';
 import { PeerbeamError, toErrorData } from '../core/errors.js';
 import { pairedMailboxId, resumeSecret } from '../core/pairing.js';
-import type { PeerSignal, SessionKind } from '../core/peer-signal.js';
+import type { ByeReason, PeerSignal, SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
 import { decodeControl, encodeControl } from '../core/transfer-protocol.js';
 import type { EstablishContext, Established, PeerIdentity } from '../rtc/establish.js';
@@ -35,6 +35,22 @@ const RECOVERY_DEADLINE_MS = 120_000;
 /** A connection 'disconnected' this long is treated as lost (consent checks stopped). */
 const DISCONNECTED_GRACE_MS = 2_000;
 const ICE_RESTART_WAIT_MS = 8_000;
+
+/** Why the peer ended a session before it was open; a refused `connect` names the device. */
+function byeError(reason: ByeReason | undefined, peerName: string): PeerbeamError {
+  switch (reason) {
+    case 'CONNECTION_FAILED':
+      return new PeerbeamError('CONNECTION_FAILED', 'the other side found no path to this device');
+    case 'BUSY':
+      return new PeerbeamError('PEER_BUSY', peerName);
+    case 'RATE_LIMITED':
+      return new PeerbeamError('PEER_RATE_LIMITED', peerName);
+    case 'REFUSED':
+      return new PeerbeamError('PEER_REFUSED', peerName);
+    case undefined:
+      return new PeerbeamError('PEER_LEFT', 'the other side left');
+  }
+}
 
 export interface SessionOptions {
   role: SessionRole;
@@ -282,11 +298,7 @@ export class Session {
     if (signal.sid !== this.sid) return; // another session over the same paired link
     if (signal.t === 'bye') {
       if (this.view.step === 'open') return;
-      this.fail(
-        signal.reason === 'CONNECTION_FAILED'
-          ? new PeerbeamError('CONNECTION_FAILED', 'the other side found no path to this device')
-          : new PeerbeamError('PEER_LEFT', 'the other side left'),
-      );
+      this.fail(byeError(signal.reason, this.peer?.name ?? ''));
       return;
     }
     const current = this.link?.generation ?? -1;

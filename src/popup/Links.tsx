@@ -11,6 +11,10 @@ const stateText = (link: LinkView): string => {
       return t('linkExpired', link.deviceName);
     case 'received':
       return t('linkReceived', link.deviceName);
+    case 'refused':
+      return link.refused === 'BAD_LINK'
+        ? t('consentLinkRefusedBad', link.deviceName)
+        : t('consentLinkRefusedRate', link.deviceName);
   }
 };
 

@@ -1,5 +1,5 @@
 import type { ErrorData } from '../core/errors.js';
-import type { SessionKind } from '../core/peer-signal.js';
+import type { LinkRefusedReason, SessionKind } from '../core/peer-signal.js';
 import type { SessionStep } from '../core/session-step.js';
 
 /** What the popup shows of a pairing session; sent from the offscreen document. */
@@ -99,7 +99,9 @@ export interface LinkView {
   url: string;
   title: string;
   at: number;
-  state: 'pending' | 'delivered' | 'received' | 'expired';
+  state: 'pending' | 'delivered' | 'received' | 'expired' | 'refused';
+  /** Why the receiving device refused it (state 'refused'). */
+  refused?: LinkRefusedReason;
 }
 
 /** The view to show: a newer revision of the same session wins; another session replaces. */
