@@ -16,6 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
+import { PROTOCOL_VERSION } from '../src/core/protocol.js';
 
 export interface Target {
   readonly name: string;
@@ -108,7 +109,7 @@ class Client {
       ws.once('open', resolve);
       ws.once('error', reject);
     });
-    client.send({ type: 'hello', v: 1 });
+    client.send({ type: 'hello', v: PROTOCOL_VERSION });
     await client.expect('welcome');
     return client;
   }

@@ -3,6 +3,7 @@
  * but the routing (no validation, no limits, no heartbeat, no logs, no metrics). PORT from env.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import { PROTOCOL_VERSION } from '../src/core/protocol.js';
 
 const waiting = new Map<string, WebSocket>();
 const peers = new Map<WebSocket, WebSocket>();
@@ -16,7 +17,10 @@ wss.on('connection', (ws) => {
     const text = (data as Buffer).toString();
     const frame = JSON.parse(text) as { type: string; nameplate?: string };
     if (frame.type === 'relay') return peers.get(ws)?.send(text);
-    if (frame.type === 'hello') return ws.send('{"type":"welcome","v":1,"maxFrameBytes":65536}');
+    if (frame.type === 'hello')
+      return ws.send(
+        JSON.stringify({ type: 'welcome', v: PROTOCOL_VERSION, maxFrameBytes: 65536 }),
+      );
     if (frame.type === 'allocate') {
       waiting.set(String(++nameplate), ws);
       return ws.send(`{"type":"allocated","nameplate":"${nameplate}"}`);

@@ -22,7 +22,7 @@ import {
   freePort,
   startRedisServer,
   type RedisTestServer,
-} from '../signaling/redis-test-server.js';
+} from '../test/signaling/redis-test-server.js';
 import { IDLE_BLOCK, type DriveResult, type Target } from './signaling-load.js';
 import { metric, report, type Metric } from './report.js';
 

@@ -1,8 +1,10 @@
 // `npm start`: builds the extension into dist/, starts the signaling service on 127.0.0.1 and,
-// when coturn is installed, a local coturn with a fresh secret shared with signaling.
-// Ctrl-C stops everything it started.
+// when coturn is installed, a local coturn with a fresh secret shared with signaling, relaying
+// on TURN_RELAY_IP (default 127.0.0.1). Ctrl-C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { hasCoturn, renderCoturnConfig, startCoturn } from './coturn.mjs';
 
@@ -13,6 +15,25 @@ const stopAll = (code = 0) => {
 };
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
+
+/** IPv6 in one spelling (`0:0::1` and `::1` are one address). */
+const canonical = (ip) => (isIP(ip) === 6 ? new URL(`http://[${ip}]`).hostname.slice(1, -1) : ip);
+
+// coturn relaying on an address this host does not have starts cleanly, then answers every
+// allocation with 508: refuse before building anything.
+const relaySetting = process.env.TURN_RELAY_IP?.trim() || '127.0.0.1';
+const relayIp = isIP(relaySetting) === 0 ? relaySetting : canonical(relaySetting);
+const hostAddresses = Object.values(networkInterfaces())
+  .flat()
+  .map((info) => canonical(info.address));
+if (isIP(relayIp) === 0 || !hostAddresses.includes(relayIp)) {
+  console.error(
+    `npm start: TURN_RELAY_IP=${relaySetting} is not an address of this host, so coturn could not ` +
+      `relay on it (every allocation would fail with 508). This host has: ` +
+      `${hostAddresses.join(', ') || 'none'}. Unset TURN_RELAY_IP to relay on 127.0.0.1.`,
+  );
+  process.exit(1);
+}
 
 if (process.env.PEERBEAM_SKIP_BUILD !== '1') {
   const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
@@ -28,20 +49,21 @@ if (hasCoturn() && process.env.PEERBEAM_NO_COTURN !== '1') {
   const config = renderCoturnConfig({
     dir: resolve('.tmp/coturn'),
     secret,
-    listeningIps: ['127.0.0.1'],
-    relayIp: '127.0.0.1',
+    listeningIps: [...new Set(['127.0.0.1', relayIp])],
+    relayIp,
     port: turnPort,
     allowLoopbackPeers: true,
   });
+  const turnHost = relayIp.includes(':') ? `[${relayIp}]` : relayIp;
   const coturn = startCoturn(config);
   children.push(coturn);
   coturn.on('exit', (code) => {
     if (code) console.error(`coturn exited with ${code}; see .tmp/coturn/turnserver.log`);
   });
   env.TURN_SECRET = secret;
-  env.TURN_URLS = `turn:127.0.0.1:${turnPort}?transport=udp,turn:127.0.0.1:${turnPort}?transport=tcp`;
-  env.ICE_SERVERS ??= JSON.stringify([{ urls: [`stun:127.0.0.1:${turnPort}`] }]);
-  console.log(`coturn: STUN/TURN on 127.0.0.1:${turnPort} (config .tmp/coturn/turnserver.conf)`);
+  env.TURN_URLS = `turn:${turnHost}:${turnPort}?transport=udp,turn:${turnHost}:${turnPort}?transport=tcp`;
+  env.ICE_SERVERS ??= JSON.stringify([{ urls: [`stun:${turnHost}:${turnPort}`] }]);
+  console.log(`coturn: STUN/TURN on ${turnHost}:${turnPort} (config .tmp/coturn/turnserver.conf)`);
 } else {
   console.log('coturn: not installed (apt-get install coturn); sessions use direct paths only');
 }

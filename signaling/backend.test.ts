@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from './backend.js';
 import { silentLogger } from './log.js';
-import { freePort } from './redis-test-server.js';
-import { testConfig } from './test-support.js';
+import { freePort } from '../test/signaling/redis-test-server.js';
+import { testConfig } from '../test/signaling/test-support.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 

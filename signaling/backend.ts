@@ -1,18 +1,22 @@
 /**
  * Where the shared state lives: mailboxes (with nameplates and their quarantine) and the
- * per-address allocation and claim limits. In memory by default; with REDIS_URL, in Redis, so
- * that several processes behind a load balancer act as one service. The Redis code (and the
+ * per-address limits (allocations, claims, joins, TURN credentials for joined mailboxes). In
+ * memory by default; with REDIS_URL, in Redis, so that several processes behind a load
+ * balancer act as one service. The Redis code (and the
  * ioredis package) is imported only when REDIS_URL is set.
  */
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createInMemoryMailboxStore, type MailboxStore } from './mailboxes.js';
-import { KeyedRateLimit, type Clock, type RateLimiter } from './rate-limit.js';
+import { KeyedRateLimit, KeyedTokenBuckets, type Clock, type RateLimiter } from './rate-limit.js';
 
 export interface Backend {
   readonly store: MailboxStore;
   readonly allocations: RateLimiter;
   readonly claims: RateLimiter;
+  readonly joins: RateLimiter;
+  /** TURN credentials minted for paired-device (joined) sessions. */
+  readonly turnGrants: RateLimiter;
 }
 
 type BackendConfig = Pick<
@@ -21,6 +25,8 @@ type BackendConfig = Pick<
   | 'nameplateQuarantineMs'
   | 'allocationsPerMinute'
   | 'claimsPerMinute'
+  | 'joinsPerMinute'
+  | 'turnGrantsPerHour'
   | 'redisUrl'
   | 'redisKeyPrefix'
   | 'redisProcessTimeoutMs'
@@ -35,6 +41,12 @@ export function createInMemoryBackend(config: BackendConfig, now: Clock = Date.n
     }),
     allocations: new KeyedRateLimit(config.allocationsPerMinute, now),
     claims: new KeyedRateLimit(config.claimsPerMinute, now),
+    joins: new KeyedRateLimit(config.joinsPerMinute, now),
+    turnGrants: new KeyedTokenBuckets(
+      config.turnGrantsPerHour,
+      config.turnGrantsPerHour / 3600,
+      now,
+    ),
   };
 }
 
@@ -53,6 +65,8 @@ export async function createBackend(
     nameplateQuarantineMs: config.nameplateQuarantineMs,
     allocationsPerMinute: config.allocationsPerMinute,
     claimsPerMinute: config.claimsPerMinute,
+    joinsPerMinute: config.joinsPerMinute,
+    turnGrantsPerHour: config.turnGrantsPerHour,
     processTimeoutMs: config.redisProcessTimeoutMs,
     now,
     logger,

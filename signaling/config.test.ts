@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_TABLE, ConfigError, loadConfig, renderConfigTable } from './config.js';
 
@@ -28,6 +29,8 @@ describe('loadConfig', () => {
       maxMailboxesPerIp: 32,
       allocationsPerMinute: 30,
       claimsPerMinute: 30,
+      joinsPerMinute: 30,
+      turnGrantsPerHour: 10,
       mailboxTtlMs: 1_800_000,
       helloTimeoutMs: 10_000,
       heartbeatIntervalMs: 15_000,
@@ -56,6 +59,8 @@ describe('loadConfig', () => {
       MAX_MAILBOXES_PER_IP: '2',
       ALLOCATIONS_PER_MINUTE: '4',
       CLAIMS_PER_MINUTE: '6',
+      JOINS_PER_MINUTE: '7',
+      TURN_GRANTS_PER_HOUR: '0',
       MAILBOX_TTL_SECONDS: '60',
       HELLO_TIMEOUT_MS: '500',
       HEARTBEAT_INTERVAL_MS: '1000',
@@ -83,6 +88,8 @@ describe('loadConfig', () => {
       maxMailboxesPerIp: 2,
       allocationsPerMinute: 4,
       claimsPerMinute: 6,
+      joinsPerMinute: 7,
+      turnGrantsPerHour: 0,
       mailboxTtlMs: 60_000,
       helloTimeoutMs: 500,
       heartbeatIntervalMs: 1000,
@@ -184,6 +191,26 @@ describe('renderConfigTable', () => {
     expect(lines).toHaveLength(2 + CONFIG_TABLE.length);
     expect(lines).toContainEqual(expect.stringMatching(/^\| `PORT` \| `8787` \| .+ \|$/));
     expect(lines).toContainEqual(expect.stringMatching(/^\| `TURN_SECRET` \| \(none\) \| /));
+  });
+
+  it("is the README's signaling-config block (regenerate it from renderConfigTable, then prettier)", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /<!-- signaling-config:start -->([\s\S]*?)<!-- signaling-config:end -->/.exec(
+      readme,
+    )?.[1];
+    expect(block, 'README.md has the signaling-config markers').toBeDefined();
+    // Prettier pads the columns; compare cell by cell.
+    const cells = (table: string) =>
+      table
+        .split('\n')
+        .filter((line) => line.startsWith('|') && !/^\|[\s|-]+\|$/.test(line))
+        .map((line) =>
+          line
+            .slice(1, -1)
+            .split(/(?<!\\)\|/)
+            .map((cell) => cell.trim()),
+        );
+    expect(cells(block ?? '')).toEqual(cells(renderConfigTable()));
   });
 
   it('documents exactly the variables loadConfig reads', () => {

@@ -28,6 +28,10 @@ export interface Config {
   readonly maxMailboxesPerIp: number;
   readonly allocationsPerMinute: number;
   readonly claimsPerMinute: number;
+  /** Paired-device mailbox joins per client address. */
+  readonly joinsPerMinute: number;
+  /** TURN credentials per client address per hour for paired-device (joined) sessions; 0: none. */
+  readonly turnGrantsPerHour: number;
   readonly mailboxTtlMs: number;
   readonly helloTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -95,6 +99,15 @@ export const CONFIG_VARS = {
     default: '30',
     meaning: 'Nameplate claims per client address (each claim is one guess).',
   },
+  JOINS_PER_MINUTE: {
+    default: '30',
+    meaning: 'Paired-device mailbox joins per client address; past it `join` gets `RATE_LIMITED`.',
+  },
+  TURN_GRANTS_PER_HOUR: {
+    default: '10',
+    meaning:
+      'TURN credentials per client address per hour for paired-device sessions (the server cannot check their PAKE, so anyone can make one up); past it they pair with STUN only (`paired` says `turn: "withheld"`). `0`: never. Sessions paired by code are not counted.',
+  },
   MAILBOX_TTL_SECONDS: {
     default: '1800',
     meaning: 'A mailbox idle this long expires; its members are closed (4006).',
@@ -126,7 +139,7 @@ export const CONFIG_VARS = {
   TURN_SECRET: {
     default: '',
     meaning:
-      "coturn's `static-auth-secret` (at least 16 characters); clients in a mailbox get credentials minted from it.",
+      "coturn's `static-auth-secret` (at least 16 characters); sessions paired by code, and paired-device sessions within TURN_GRANTS_PER_HOUR, get credentials minted from it.",
   },
   TURN_TTL_SECONDS: { default: '14400', meaning: 'Lifetime of minted TURN credentials.' },
   TRUST_PROXY: {
@@ -254,6 +267,8 @@ export function loadConfig(
     maxMailboxesPerIp: int('MAX_MAILBOXES_PER_IP', 1, 1_000_000),
     allocationsPerMinute: int('ALLOCATIONS_PER_MINUTE', 1, 1_000_000),
     claimsPerMinute: int('CLAIMS_PER_MINUTE', 1, 1_000_000),
+    joinsPerMinute: int('JOINS_PER_MINUTE', 1, 1_000_000),
+    turnGrantsPerHour: int('TURN_GRANTS_PER_HOUR', 0, 1_000_000),
     mailboxTtlMs: int('MAILBOX_TTL_SECONDS', 1, 7 * DAY_SECONDS) * 1000,
     helloTimeoutMs: int('HELLO_TIMEOUT_MS', 100, 600_000),
     heartbeatIntervalMs: int('HEARTBEAT_INTERVAL_MS', 100, 600_000),

@@ -6,10 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from './backend.js';
 import type { ConnectionId, MailboxEvent } from './mailboxes.js';
-import { mailboxStoreContract, type StoreFactoryOptions } from './mailbox-store.contract.js';
+import {
+  mailboxStoreContract,
+  type StoreFactoryOptions,
+} from '../test/signaling/mailbox-store.contract.js';
 import { createRedisBackend } from './redis-store.js';
-import { startRedisServer, type RedisTestServer } from './redis-test-server.js';
-import { sleep } from './test-support.js';
+import { startRedisServer, type RedisTestServer } from '../test/signaling/redis-test-server.js';
+import { sleep } from '../test/signaling/test-support.js';
 
 let redis: RedisTestServer;
 beforeAll(async () => {
@@ -30,6 +33,8 @@ function backend(
     nameplateQuarantineMs: options.nameplateQuarantineMs ?? 600_000,
     allocationsPerMinute: options.perMinute ?? 30,
     claimsPerMinute: options.perMinute ?? 30,
+    joinsPerMinute: options.perMinute ?? 30,
+    turnGrantsPerHour: 10,
     now: options.now,
     randomInt: options.randomInt,
   });

@@ -1,4 +1,4 @@
 import { createInMemoryMailboxStore } from './mailboxes.js';
-import { mailboxStoreContract } from './mailbox-store.contract.js';
+import { mailboxStoreContract } from '../test/signaling/mailbox-store.contract.js';
 
 mailboxStoreContract('in-memory', (options) => createInMemoryMailboxStore(options));

@@ -2,7 +2,7 @@
  * Mailbox state: who is in which mailbox, nameplates, relaying between the two sides, expiry.
  * `MailboxStore` is the one interface the server talks to; this file holds the in-memory
  * implementation (one process). The Redis one (redis-store.ts: several processes behind a load
- * balancer) passes the same suite, `mailbox-store.contract.ts`.
+ * balancer) passes the same suite, `test/signaling/mailbox-store.contract.ts`.
  *
  * No WebSocket here: connections are opaque ids, and what a side must hear about its mailbox
  * arrives as a `MailboxEvent` through the callback given to `connect`. With Redis that callback

@@ -22,6 +22,8 @@ export const REJECTION_REASONS = [
   'slow_consumer', // dropped without a close frame
   'allocation_rate', // error RATE_LIMITED on allocate
   'claim_rate', // error RATE_LIMITED on claim
+  'join_rate', // error RATE_LIMITED on join
+  'turn_budget', // paired{turn: 'withheld'}: a joined session's address spent its TURN budget
   'ip_mailboxes', // error RATE_LIMITED: MAX_MAILBOXES_PER_IP
   'store_error', // 1011
 ] as const;

@@ -1,6 +1,7 @@
 /**
- * The `MailboxStore` (and the per-address rate limits) in Redis, for several processes behind a
- * load balancer: the two sides of a mailbox may be connected to different processes.
+ * The `MailboxStore` (and the per-address rate limits and TURN budget) in Redis, for several
+ * processes behind a load balancer: the two sides of a mailbox may be connected to different
+ * processes.
  *
  * Every operation is one Lua script, so it is atomic across processes, and it tells the peer
  * in the same step: an event for a connection of this process comes back in the script's reply
@@ -16,7 +17,8 @@
  *   np           HASH   nameplate → `open`, or the end of its quarantine (ms)
  *   npq          ZSET   quarantined nameplate → end of quarantine; `sweep` frees them
  *   npc          HASH   range index → nameplates taken in that range (see nameplates.ts)
- *   rl:<name>:<address>  HASH  token bucket (t tokens, l last refill), PEXPIRE when full again
+ *   rl:<name>:<address>  HASH  token bucket (t tokens, l last refill), PEXPIRE when full again;
+ *                       <name>: allocate, claim, join, turn (TURN credentials for joined sessions)
  *   procs        SET    ids of the processes using this key space
  *   proc:<id>    STRING present while process <id> lives: refreshed every third of
  *                       REDIS_PROCESS_TIMEOUT_MS, with that as its PEXPIRE
@@ -55,6 +57,8 @@ export interface RedisBackendOptions {
   readonly nameplateQuarantineMs: number;
   readonly allocationsPerMinute: number;
   readonly claimsPerMinute: number;
+  readonly joinsPerMinute: number;
+  readonly turnGrantsPerHour: number;
   readonly now?: Clock;
   readonly randomInt?: RandomInt;
   readonly logger?: Logger;
@@ -415,8 +419,15 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     await store.start();
     return {
       store,
-      allocations: new RedisRateLimiter(store, 'allocate', options.allocationsPerMinute),
-      claims: new RedisRateLimiter(store, 'claim', options.claimsPerMinute),
+      allocations: perMinute(store, 'allocate', options.allocationsPerMinute),
+      claims: perMinute(store, 'claim', options.claimsPerMinute),
+      joins: perMinute(store, 'join', options.joinsPerMinute),
+      turnGrants: new RedisRateLimiter(
+        store,
+        'turn',
+        options.turnGrantsPerHour,
+        options.turnGrantsPerHour / 3_600_000,
+      ),
     };
   } catch (error) {
     commands.disconnect();
@@ -626,15 +637,21 @@ class RedisMailboxStore implements MailboxStore {
   }
 }
 
+const perMinute = (store: RedisMailboxStore, name: string, count: number) =>
+  new RedisRateLimiter(store, name, count, count / 60_000);
+
+/** A token bucket per key in Redis, as KeyedTokenBuckets in rate-limit.ts. */
 class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly store: RedisMailboxStore,
     private readonly name: string,
-    private readonly perMinute: number,
+    private readonly capacity: number,
+    private readonly refillPerMs: number,
   ) {}
 
   take(key: string): Promise<boolean> {
-    return this.store.takeToken(`rl:${this.name}:${key}`, this.perMinute, this.perMinute / 60_000);
+    if (this.capacity < 1) return Promise.resolve(false);
+    return this.store.takeToken(`rl:${this.name}:${key}`, this.capacity, this.refillPerMs);
   }
 
   /** Buckets expire in Redis once full again. */

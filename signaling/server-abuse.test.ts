@@ -14,7 +14,7 @@ import {
   sleep,
   startServer,
   testConfig,
-} from './test-support.js';
+} from '../test/signaling/test-support.js';
 
 const MAX_FRAME_BYTES = 4096;
 const FRAME_BURST = 10;
@@ -125,7 +125,7 @@ describe('limits', () => {
     }
     client.send({ type: 'allocate' });
     await client.expectError('RATE_LIMITED');
-    // Still connected, and joining (not rate limited per IP) works.
+    // Still connected, and joining (limited on its own budget) works.
     client.send({ type: 'join', mailbox: 'f'.repeat(64) });
     await client.expect('joined');
     await expectServesAPair(address.wsUrl, nextAddress());

@@ -26,7 +26,7 @@ import {
   startSignalingProcess,
   withTimeout,
   type SignalingProcess,
-} from './test-support.js';
+} from '../test/signaling/test-support.js';
 
 const MAX_FRAME_BYTES = 4096;
 const FRAME_BURST = 20;

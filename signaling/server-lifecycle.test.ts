@@ -15,7 +15,7 @@ import {
   startServer,
   testConfig,
   withTimeout,
-} from './test-support.js';
+} from '../test/signaling/test-support.js';
 
 const MAILBOX_TTL_MS = 400;
 const HEARTBEAT_INTERVAL_MS = 250;

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_REASONS, CloseCode } from '../src/core/protocol.js';
-import { startRedisServer, type RedisTestServer } from './redis-test-server.js';
-import { sessionEnv, sessionSuite } from './session.contract.js';
+import { startRedisServer, type RedisTestServer } from '../test/signaling/redis-test-server.js';
+import { sessionEnv, sessionSuite } from '../test/signaling/session.contract.js';
 import {
   TestClient,
   expectServesAPair,
@@ -16,7 +16,7 @@ import {
   pairByNameplate,
   startSignalingProcess,
   type SignalingProcess,
-} from './test-support.js';
+} from '../test/signaling/test-support.js';
 
 const CLAIMS_PER_MINUTE = 4;
 

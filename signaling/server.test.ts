@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../src/core/protocol.js';
 import { createCaptureLogger } from './log.js';
 import type { ListeningAddress, SignalingServer } from './server.js';
-import { sessionConfig, sessionSuite } from './session.contract.js';
+import { sessionConfig, sessionSuite } from '../test/signaling/session.contract.js';
 import {
   TestClient,
   addressSequence,
@@ -15,7 +15,7 @@ import {
   pairByNameplate,
   startServer,
   testConfig,
-} from './test-support.js';
+} from '../test/signaling/test-support.js';
 
 const logger = createCaptureLogger();
 const nextAddress = addressSequence();

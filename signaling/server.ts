@@ -13,9 +13,16 @@
  * Checks on every frame, in order: size (4002), rate of the connection, then of its address
  * (4003), text (4001), schema (4001). Per process: connections (1013 past MAX_CONNECTIONS, 4007
  * past MAX_CONNECTIONS_PER_IP), mailboxes per address (RATE_LIMITED). Shared through the
- * backend: allocations and claims per address (RATE_LIMITED), nameplates and their quarantine.
+ * backend: allocations, claims and joins per address (RATE_LIMITED), nameplates and their
+ * quarantine, and the TURN budget of joined sessions.
  * Frames of one connection are handled one after another, so a store that answers
- * asynchronously (Redis) cannot reorder a claim and the relay sent right after it.
+ * asynchronously (Redis) cannot reorder a claim and the relay sent right after it; frames to a
+ * connection go out in order too, even when one waits for its TURN budget.
+ *
+ * TURN credentials: a session paired by nameplate gets them (its claim was a guess, bounded
+ * per address). A paired-device mailbox is any 64-hex id, so anyone can make one up and pair
+ * two sockets in it: those sessions get credentials out of TURN_GRANTS_PER_HOUR per address,
+ * and STUN only past it.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -97,9 +104,12 @@ export interface SignalingServer {
 export interface SignalingServerOptions {
   /** Defaults to the in-memory store; backend.ts makes a Redis one from REDIS_URL. */
   readonly store?: MailboxStore;
-  /** Per-address allocation and claim limits; in memory unless given (Redis shares them). */
+  /** Per-address limits; in memory unless given (Redis shares them). */
   readonly allocations?: RateLimiter;
   readonly claims?: RateLimiter;
+  readonly joins?: RateLimiter;
+  /** TURN credentials for joined (paired-device) sessions, per address. */
+  readonly turnGrants?: RateLimiter;
   readonly now?: Clock;
   /** Defaults to 1 MiB. */
   readonly slowConsumerBytes?: number;
@@ -124,6 +134,8 @@ interface Connection {
   pingedAt: number;
   /** Frames waiting for the store, handled in order. */
   queue: Promise<void>;
+  /** Set while a frame to this client waits (for its TURN budget); later ones go after it. */
+  outbox: Promise<void> | null;
   /** Mailbox events that arrived while one of this connection's frames was being handled. */
   deferred: MailboxEvent[] | null;
   readonly timers: NodeJS.Timeout[];
@@ -141,6 +153,8 @@ export function createSignalingServer(
   const store = options.store ?? defaults.store;
   const allocations = options.allocations ?? defaults.allocations;
   const claims = options.claims ?? defaults.claims;
+  const joins = options.joins ?? defaults.joins;
+  const turnGrants = options.turnGrants ?? defaults.turnGrants;
   const startedAt = now();
   const connections = new Map<string, Connection>();
   const connectionsPerAddress = new Map<string, number>();
@@ -269,6 +283,7 @@ export function createSignalingServer(
       answeredPing: true,
       pingedAt: now(),
       queue: Promise.resolve(),
+      outbox: null,
       deferred: null,
       timers: [],
       closed: new Promise((resolve) => (resolveClosed = resolve)),
@@ -375,6 +390,7 @@ export function createSignalingServer(
       }
       case 'join': {
         if (atMailboxLimit(conn)) return refuseFrame(conn, 'ip_mailboxes');
+        if (!(await joins.take(conn.addressKey))) return refuseFrame(conn, 'join_rate');
         const result = await store.join(conn.id, frame.mailbox);
         if (!result.ok) return sendError(conn, result.code);
         enterMailbox(conn, 'paired');
@@ -451,9 +467,31 @@ export function createSignalingServer(
 
   /** Only here, once a client is in a mailbox with its peer, are TURN credentials minted. */
   function sendPaired(conn: Connection): void {
+    if (conn.state === 'closing') return;
+    if (!config.turn || conn.mailbox === 'nameplate') return send(conn, pairedFrame(conn, true));
+    const granted = config.turnGrantsPerHour > 0 && turnGrants.take(conn.addressKey);
+    if (typeof granted === 'boolean') return send(conn, pairedFrame(conn, granted));
+    sendAfter(conn, () =>
+      granted.then(
+        (ok) => pairedFrame(conn, ok),
+        (error: unknown) => {
+          // Without the budget's answer, fail closed: the session still pairs, on STUN.
+          logger.error('store.failed', { conn: conn.id, error: errorName(error) });
+          return pairedFrame(conn, false);
+        },
+      ),
+    );
+  }
+
+  function pairedFrame(conn: Connection, withTurn: boolean): ServerFrame {
     const iceServers: IceServer[] = [...config.iceServers];
-    if (config.turn) iceServers.push(turnIceServer(config.turn, now(), conn.id));
-    send(conn, { type: 'paired', iceServers });
+    if (!config.turn) return { type: 'paired', iceServers };
+    if (!withTurn) {
+      reject('turn_budget');
+      return { type: 'paired', iceServers, turn: 'withheld' };
+    }
+    iceServers.push(turnIceServer(config.turn, now(), conn.id));
+    return { type: 'paired', iceServers };
   }
 
   function sendError(conn: Connection, code: SignalingErrorCode | MailboxErrorCode): void {
@@ -461,6 +499,23 @@ export function createSignalingServer(
   }
 
   function send(conn: Connection, frame: ServerFrame): void {
+    if (conn.outbox) sendAfter(conn, () => Promise.resolve(frame));
+    else transmit(conn, frame);
+  }
+
+  /** Sends what `next` resolves to once every frame before it has gone. */
+  function sendAfter(conn: Connection, next: () => Promise<ServerFrame>): void {
+    const step: Promise<void> = (conn.outbox ?? Promise.resolve()).then(next).then(
+      (frame) => transmit(conn, frame),
+      () => closeWith(conn, INTERNAL_ERROR),
+    );
+    conn.outbox = step;
+    void step.then(() => {
+      if (conn.outbox === step) conn.outbox = null;
+    });
+  }
+
+  function transmit(conn: Connection, frame: ServerFrame): void {
     if (conn.state === 'closing' || conn.ws.readyState !== conn.ws.OPEN) return;
     if (conn.ws.bufferedAmount > slowConsumerBytes) {
       // A close frame would wait behind the backlog it cannot drain: drop the socket.
@@ -541,6 +596,8 @@ export function createSignalingServer(
   async function sweep(): Promise<void> {
     allocations.prune();
     claims.prune();
+    joins.prune();
+    turnGrants.prune();
     framesPerAddress.prune();
     try {
       await store.sweep();

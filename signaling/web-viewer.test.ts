@@ -3,9 +3,11 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListeningAddress, SignalingServer } from './server.js';
-import { startServer, testConfig } from './test-support.js';
+import { startServer, testConfig } from '../test/signaling/test-support.js';
 import { createWebViewer } from './web-viewer.js';
 
 interface Answer {
@@ -15,9 +17,15 @@ interface Answer {
 }
 
 /** A raw request: the path goes out exactly as written (no client-side normalising). */
-function fetchRaw(address: ListeningAddress, path: string, method = 'GET'): Promise<Answer> {
+function fetchRaw(
+  address: ListeningAddress,
+  path: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: address.host, port: address.port, path, method }, (res) => {
+    const options = { host: address.host, port: address.port, path, method, headers };
+    const req = request(options, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -120,5 +128,108 @@ describe('the signaling service serves the no-install viewer at /watch', () => {
     const answer = await fetchRaw(empty.address, '/watch');
     expect(answer.status).toBe(503);
     expect(answer.body).toContain('npm run build');
+  });
+});
+
+/** A CSP header as directive → sources. */
+function parseCsp(header: unknown): Record<string, string[]> {
+  const directives: Record<string, string[]> = {};
+  for (const part of String(header).split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name) directives[name] = sources;
+  }
+  return directives;
+}
+
+describe('the /watch page trusts only its own server (issue #13 item 5)', () => {
+  it('is served with a strict CSP that allows this origin only, its WebSocket included', async () => {
+    const answer = await fetchRaw(address, '/watch');
+    const host = `${address.host}:${address.port}`;
+    expect(parseCsp(answer.headers['content-security-policy'])).toEqual({
+      'default-src': ["'none'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'"],
+      // 'self' covers ws: and wss: only in CSP Level 3 browsers; older Safari needs them named.
+      'connect-src': ["'self'", `ws://${host}`, `wss://${host}`],
+      'img-src': ["'self'", 'data:'],
+      'media-src': ["'self'", 'blob:'],
+      'base-uri': ["'none'"],
+      'form-action': ["'none'"],
+      'frame-ancestors': ["'none'"],
+    });
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it.each(['evil.example; script-src *', 'a b', 'x:1:2', "'unsafe-inline'"])(
+    'a Host header that is not a plain host[:port] (%s) adds nothing to the CSP',
+    async (hostHeader) => {
+      const answer = await fetchRaw(address, '/watch', 'GET', { host: hostHeader });
+      const csp = parseCsp(answer.headers['content-security-policy']);
+      expect(csp['connect-src']).toEqual(["'self'"]);
+      expect(csp['script-src']).toEqual(["'self'"]);
+      expect(String(answer.headers['content-security-policy'])).not.toMatch(/evil|unsafe|\*/);
+    },
+  );
+
+  it('answers under /watch that are not the page (404, 405, 503) are not sniffed either', async () => {
+    for (const answer of [
+      await fetchRaw(address, '/watch/assets/missing.js'),
+      await fetchRaw(address, '/watch', 'POST'),
+      await fetchRaw(empty.address, '/watch'),
+    ]) {
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+  });
+});
+
+describe('the built viewer page works under that CSP', () => {
+  let built: { server: SignalingServer; address: ListeningAddress } | undefined;
+  let outDir: string;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'peerbeam-web-built-'));
+    await build({
+      configFile: fileURLToPath(new URL('../src/web-viewer/vite.config.ts', import.meta.url)),
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true },
+    });
+    built = await startServer(testConfig(), undefined, { webViewer: createWebViewer(outDir) });
+  }, 60_000);
+
+  afterAll(async () => {
+    await built?.server.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('the served HTML and CSS reference no third-party origin, and no inline script or style', async () => {
+    if (!built) throw new Error('the viewer did not build');
+    const page = await fetchRaw(built.address, '/watch');
+    expect(page.status).toBe(200);
+    const references = [...page.body.matchAll(/\s(?:src|href)\s*=\s*["']?([^"'\s>]+)/gi)].map(
+      (match) => match[1] ?? '',
+    );
+    expect(references.length).toBeGreaterThan(0);
+    for (const reference of references) {
+      // Same origin: a path under /watch/, never a scheme or a protocol-relative //host.
+      expect(reference, reference).toMatch(/^\/watch\/[^/]/);
+    }
+    // CSP 'self' blocks inline code: the page must have none for it to run.
+    expect(page.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/i);
+    expect(page.body).not.toMatch(/<style|\sstyle\s*=|\son[a-z]+\s*=/i);
+    expect(page.body).not.toMatch(/https?:\/\//i);
+
+    for (const reference of references) {
+      const asset = await fetchRaw(built.address, reference);
+      expect(asset.status, reference).toBe(200);
+      if (reference.endsWith('.css')) {
+        for (const [, url] of asset.body.matchAll(/url\(\s*["']?([^"')]+)/g)) {
+          expect(url, `${reference}: url(${url})`).toMatch(/^(data:|\/watch\/|\.{0,2}\/?[^:/]+)/);
+          expect(url).not.toMatch(/^(https?:)?\/\//);
+        }
+        expect(asset.body).not.toMatch(/@import\s+(url\()?["']?(https?:)?\/\//);
+      }
+    }
   });
 });

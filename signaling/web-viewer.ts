@@ -8,8 +8,10 @@
  *
  * No path is ever joined from the request: a name is served only if it is one of the files
  * listed in the assets folder, so `..`, encoded slashes and the like cannot reach elsewhere.
- * The page's CSP allows scripts, styles and connections to this origin only (its WebSocket
- * is `/ws` here). The code travels in the URL fragment, which browsers never send.
+ * The page trusts this server (it is the server's code), and nothing else: its CSP allows
+ * scripts, styles and connections to this origin only (its WebSocket is `/ws` here), no inline
+ * code, no framing, no forms, no referrer. The code travels in the URL fragment, which browsers
+ * never send.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,32 +34,44 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export const WEB_VIEWER_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // 'self' covers ws:/wss: to this host and port (CSP Level 3).
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "media-src 'self' blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** A Host header that is only a host name or address and a port: safe to put in a CSP. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-const SECURITY_HEADERS = {
-  'content-security-policy': WEB_VIEWER_CSP,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-};
+/** The page's CSP; `host` (the request's Host header) names its WebSocket where it is plain. */
+export function webViewerCsp(host: string | undefined): string {
+  // 'self' covers ws:/wss: to this host and port only in CSP Level 3 browsers (older Safari
+  // does not), so the socket is named too.
+  const socket = host !== undefined && PLAIN_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src 'self'${socket}`,
+    "img-src 'self' data:",
+    "media-src 'self' blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function securityHeaders(req: IncomingMessage): Record<string, string> {
+  return {
+    'content-security-policy': webViewerCsp(req.headers.host),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+}
 
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function createWebViewer(root: string = DEFAULT_WEB_VIEWER_DIR): WebViewerHandler {
   return (req, res, path) => {
     if (path !== WEB_VIEWER_PATH && !path.startsWith(`${WEB_VIEWER_PATH}/`)) return false;
+    // Every answer under /watch, errors included, carries the page's headers.
+    for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end();
       return true;
@@ -96,7 +110,6 @@ async function serve(
     return;
   }
   res.writeHead(200, {
-    ...SECURITY_HEADERS,
     'content-type': type,
     'content-length': body.length,
     // Asset names carry a content hash; the page itself must be revalidated.

@@ -26,8 +26,12 @@
  */
 import { z } from 'zod';
 
-/** Bumped on any incompatible change; a mismatch closes with CloseCode.PROTOCOL_MISMATCH. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change; a mismatch closes with CloseCode.PROTOCOL_MISMATCH.
+ * 2: a paired device may answer `connect` with `bye{BUSY | RATE_LIMITED | REFUSED}` and refuse
+ * a link (`link-ack{refused}`), which version 1 would read as tampering.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** WebSocket close codes (4000–4999 are for applications, RFC 6455 §7.4.2). */
 export const CloseCode = {
@@ -109,8 +113,13 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('claimed'), nameplate: Nameplate }),
   z.strictObject({ type: z.literal('joined'), peerPresent: z.boolean() }),
   /** Sent once both sides are in the mailbox; carries ICE servers (with short-lived TURN
-   * credentials) only to clients that hold a session. */
-  z.strictObject({ type: z.literal('paired'), iceServers: z.array(IceServer).max(8) }),
+   * credentials) only to clients that hold a session. `turn: 'withheld'`: TURN is configured,
+   * but this paired-device session got STUN only (its address spent its TURN budget). */
+  z.strictObject({
+    type: z.literal('paired'),
+    iceServers: z.array(IceServer).max(8),
+    turn: z.enum(['withheld']).optional(),
+  }),
   z.strictObject({
     type: z.literal('peer'),
     event: z.enum(['left']),

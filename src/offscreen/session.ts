@@ -394,7 +394,9 @@ export class Session {
       for (;;) {
         const frame = await connection.next(signal);
         if (frame.type === 'paired') {
-          this.freshIceServers = frame.iceServers;
+          // A resume joins a paired mailbox, whose TURN comes out of a per-address budget:
+          // when it is withheld, the session's own credentials (hours long) still serve.
+          if (frame.turn !== 'withheld') this.freshIceServers = frame.iceServers;
           break;
         }
       }

@@ -3,10 +3,10 @@
  * against the in-memory store, and a Redis store runs the very same function.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NAMEPLATE_PATTERN } from '../src/core/protocol.js';
-import type { ConnectionId, MailboxEvent, MailboxStore } from './mailboxes.js';
-import type { RandomInt } from './nameplates.js';
-import type { Clock } from './rate-limit.js';
+import { NAMEPLATE_PATTERN } from '../../src/core/protocol.js';
+import type { ConnectionId, MailboxEvent, MailboxStore } from '../../signaling/mailboxes.js';
+import type { RandomInt } from '../../signaling/nameplates.js';
+import type { Clock } from '../../signaling/rate-limit.js';
 
 export interface StoreFactoryOptions {
   readonly mailboxTtlMs: number;

@@ -6,8 +6,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { NAMEPLATE_PATTERN } from '../src/core/protocol.js';
-import type { Config } from './config.js';
+import { NAMEPLATE_PATTERN } from '../../src/core/protocol.js';
+import type { Config } from '../../signaling/config.js';
 import { TestClient, addressSequence, pairByNameplate } from './test-support.js';
 
 export const SESSION_TURN_SECRET = 'test-turn-secret-0123456789';

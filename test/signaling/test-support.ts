@@ -13,15 +13,15 @@ import {
   encodeFrame,
   type ClientFrame,
   type ServerFrame,
-} from '../src/core/protocol.js';
-import { loadConfig, type Config } from './config.js';
-import type { Logger } from './log.js';
+} from '../../src/core/protocol.js';
+import { loadConfig, type Config } from '../../signaling/config.js';
+import type { Logger } from '../../signaling/log.js';
 import {
   createSignalingServer,
   type ListeningAddress,
   type SignalingServer,
   type SignalingServerOptions,
-} from './server.js';
+} from '../../signaling/server.js';
 
 export const WAIT_MS = 2000;
 
@@ -250,7 +250,7 @@ export function metricSample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PROCESS_START_MS = 10_000;
 
 export interface SignalingProcess {
