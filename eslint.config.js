@@ -1,6 +1,63 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layering (DESIGN.md "One engine, three hosts"): core <- engine (src/rtc) <- hosts and UI;
+// signaling -> core only; test support (vitest) only in tests and under test/.
+const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
+const noVitest = {
+  name: 'vitest',
+  message: 'Test support lives under test/ (or in *.test.ts), never in production code.',
+};
+const layers = [
+  {
+    files: ['src/core/**'],
+    patterns: [
+      { group: ['../*'], message: 'src/core is pure: it imports nothing else of ours.' },
+      {
+        group: ['webextension-polyfill', 'preact', 'preact/*'],
+        message: 'src/core has no browser glue.',
+      },
+    ],
+  },
+  {
+    files: ['src/rtc/**'],
+    patterns: [
+      {
+        group: ['../*', '!../core', '!../rtc'],
+        message: 'The engine (src/rtc) imports only src/core; hosts and UI import the engine.',
+      },
+      { group: ['webextension-polyfill'], message: 'The engine uses no extension API.' },
+    ],
+  },
+  {
+    files: ['signaling/**'],
+    patterns: [
+      {
+        group: ['../src/*', '!../src/core'],
+        message: 'The signaling service shares only src/core with the extension.',
+      },
+    ],
+  },
+  { files: ['src/**'], ignores: ['src/core/**', 'src/rtc/**'], patterns: [] },
+];
+/** Each file gets exactly one no-restricted-imports entry: later flat configs replace rules. */
+const layering = layers.flatMap(({ files, ignores = [], patterns }) => [
+  {
+    files,
+    ignores: [...ignores, ...TESTS],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVitest], patterns }] },
+  },
+  ...(patterns.length > 0
+    ? [
+        {
+          files: files.flatMap((glob) => TESTS.map((test) => `${glob}/${test.slice(3)}`)),
+          ignores,
+          rules: { 'no-restricted-imports': ['error', { patterns }] },
+        },
+      ]
+    : []),
+]);
+
 export default tseslint.config(
   { ignores: ['dist/', 'dist-test/', 'dist-web/', 'release/', 'node_modules/', 'bench/results/'] },
   js.configs.recommended,
@@ -18,6 +75,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  ...layering,
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
