@@ -52,3 +52,10 @@ export function createCaptureLogger(): Logger & {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { ...logger, output, lines };
 }
+
+/** An error's class or code, for a log field: never its message, which can quote the data
+ * that caused it (or, from ioredis, the host and port of REDIS_URL). */
+export function errorName(error: unknown): string {
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.name;
+  return typeof error;
+}

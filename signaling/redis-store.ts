@@ -3,7 +3,7 @@
  * processes behind a load balancer: the two sides of a mailbox may be connected to different
  * processes.
  *
- * Every operation is one Lua script, so it is atomic across processes, and it tells the peer
+ * Every operation is one Lua script (in lua/), so it is atomic across processes, and it tells the peer
  * in the same step: an event for a connection of this process comes back in the script's reply
  * and is delivered before the call resolves (as in memory); an event for a connection of
  * another process is PUBLISHed on that process's channel. Redis delivers one publisher's
@@ -35,9 +35,10 @@
  * Not for Redis Cluster: the scripts touch keys they compute.
  */
 import { randomBytes, randomInt as cryptoRandomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import type { Backend } from './backend.js';
-import { silentLogger, type Logger } from './log.js';
+import { errorName, silentLogger, type Logger } from './log.js';
 import type {
   ConnectionId,
   MailboxErrorCode,
@@ -76,291 +77,33 @@ const PROCESS_TIMEOUT_MS = 15_000;
 /** How often a process looks for dead ones. */
 const DEAD_CHECK_MS = 1000;
 
-/**
- * Shared by every script. ARGV: 1 prefix, 2 this process's id, 3 now (ms), 4 safety TTL of
- * state keys (ms), 5 quarantine (ms), 6 the calling member; script-specific ones from 7.
- * Reply: { status, value, conn, event, conn, event, … } with this process's events.
- */
-const PRELUDE = `
-local P = ARGV[1]
-local ME = ARGV[2]
-local NOW = tonumber(ARGV[3])
-local KEEP = tonumber(ARGV[4])
-local QUARANTINE = tonumber(ARGV[5])
-local self = ARGV[6]
-local events = {}
+/** Mailbox scripts: each runs after lua/prelude.lua, which reads the shared ARGV (see there). */
+const MAILBOX_SCRIPTS = [
+  'allocate',
+  'claim',
+  'join',
+  'relay',
+  'leave',
+  'alive',
+  'reap',
+  'retire',
+  'sweep',
+] as const;
 
-local function split(member)
-  local at = string.find(member, ':', 1, true)
-  return string.sub(member, 1, at - 1), string.sub(member, at + 1)
-end
-
-local function tell(member, event)
-  local proc, conn = split(member)
-  if proc == ME then
-    events[#events + 1] = conn
-    events[#events + 1] = event
-  else
-    redis.call('PUBLISH', P .. 'ev:' .. proc, conn .. '\\n' .. event)
-  end
-end
-
-local function finish(status, value)
-  local reply = { status, value or '' }
-  for i = 1, #events do reply[#reply + 1] = events[i] end
-  return reply
-end
-
-local function peer_of(members)
-  for _, member in ipairs(members) do
-    if member ~= self then return member end
-  end
-  return nil
-end
-
-local function enter(mid)
-  local key = P .. 'mb:' .. mid
-  redis.call('SADD', key, self)
-  redis.call('PEXPIRE', key, KEEP)
-  redis.call('SET', P .. 'in:' .. self, mid, 'PX', KEEP)
-  redis.call('SADD', P .. 'pm:' .. ME, self)
-  redis.call('ZADD', P .. 'active', NOW, mid)
-end
-
-local function forget(member)
-  redis.call('DEL', P .. 'in:' .. member)
-  redis.call('SREM', P .. 'pm:' .. split(member), member)
-end
-
--- Removes every member and the mailbox; a nameplate goes into quarantine. Returns the members.
-local function close(mid)
-  local key = P .. 'mb:' .. mid
-  local members = redis.call('SMEMBERS', key)
-  for _, member in ipairs(members) do
-    if redis.call('GET', P .. 'in:' .. member) == mid then forget(member) end
-  end
-  redis.call('DEL', key)
-  redis.call('ZREM', P .. 'active', mid)
-  redis.call('SREM', P .. 'waiting', mid)
-  if string.sub(mid, 1, 2) == 'n:' then
-    local nameplate = string.sub(mid, 3)
-    if redis.call('HEXISTS', P .. 'np', nameplate) == 1 then
-      local untilMs = NOW + QUARANTINE
-      redis.call('HSET', P .. 'np', nameplate, untilMs)
-      redis.call('ZADD', P .. 'npq', untilMs, nameplate)
-    end
-  end
-  return members
-end
-
--- Takes \`member\` out of its mailbox (a nameplate one closes); the peer hears 'L' .. mood.
-local function leave(member, mood)
-  local mid = redis.call('GET', P .. 'in:' .. member)
-  if not mid then return end
-  local key = P .. 'mb:' .. mid
-  local peer = nil
-  for _, other in ipairs(redis.call('SMEMBERS', key)) do
-    if other ~= member then peer = other end
-  end
-  if string.sub(mid, 1, 2) == 'n:' then
-    close(mid)
-  else
-    redis.call('SREM', key, member)
-    forget(member)
-    if redis.call('SCARD', key) == 0 then
-      redis.call('ZREM', P .. 'active', mid)
-      redis.call('SREM', P .. 'waiting', mid)
-    else
-      redis.call('SADD', P .. 'waiting', mid)
-    end
-  end
-  if peer then tell(peer, 'L' .. mood) end
-end
-`;
-
-/** Allocate, claim and join need the caller outside any mailbox. */
-const NEEDS_FREE_SIDE = `
-if redis.call('EXISTS', P .. 'in:' .. self) == 1 then return finish('ALREADY_IN_MAILBOX') end
-`;
-
-function script(body: string, needsFreeSide: boolean): string {
-  return PRELUDE + (needsFreeSide ? NEEDS_FREE_SIDE : '') + body;
+/** Read once at startup, beside this file (the Docker image copies signaling/ whole). */
+function readLua(name: string): string {
+  return readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 }
 
-const SCRIPTS = {
-  /** 7 range index (1-based), 8 candidate nameplate, 9… range maxima. */
-  allocate: script(
-    `
-local index = tonumber(ARGV[7])
-local max = tonumber(ARGV[8 + index])
-local taken = tonumber(redis.call('HGET', P .. 'npc', index) or '0')
-if taken >= max / 2 then return finish('RANGE_FULL') end
-local nameplate = ARGV[8]
-if redis.call('HEXISTS', P .. 'np', nameplate) == 1 then return finish('TAKEN') end
-redis.call('HSET', P .. 'np', nameplate, 'open')
-local value = tonumber(nameplate)
-for i = 9, #ARGV do
-  if value <= tonumber(ARGV[i]) then redis.call('HINCRBY', P .. 'npc', i - 8, 1) end
-end
-local mid = 'n:' .. nameplate
-enter(mid)
-redis.call('SADD', P .. 'waiting', mid)
-return finish('ok', nameplate)
-`,
-    true,
-  ),
+type ScriptName = (typeof MAILBOX_SCRIPTS)[number] | 'rate';
 
-  /** 7 nameplate. */
-  claim: script(
-    `
-local mid = 'n:' .. ARGV[7]
-local members = redis.call('SMEMBERS', P .. 'mb:' .. mid)
-if #members == 0 then return finish('NO_SUCH_NAMEPLATE') end
-if #members >= 2 then return finish('MAILBOX_FULL') end
-enter(mid)
-redis.call('PEXPIRE', P .. 'in:' .. members[1], KEEP)
-redis.call('SREM', P .. 'waiting', mid)
-tell(members[1], 'P')
-return finish('ok')
-`,
-    true,
-  ),
+const PRELUDE = readLua('prelude');
+const SCRIPTS = Object.fromEntries([
+  ...MAILBOX_SCRIPTS.map((name) => [name, PRELUDE + readLua(name)]),
+  // The token bucket needs none of the mailbox helpers.
+  ['rate', readLua('rate')],
+]) as Record<ScriptName, string>;
 
-  /** 7 paired-device mailbox id. */
-  join: script(
-    `
-local mid = 'p:' .. ARGV[7]
-local members = redis.call('SMEMBERS', P .. 'mb:' .. mid)
-if #members >= 2 then return finish('MAILBOX_FULL') end
-enter(mid)
-if #members == 0 then
-  redis.call('SADD', P .. 'waiting', mid)
-  return finish('ok', '0')
-end
-redis.call('PEXPIRE', P .. 'in:' .. members[1], KEEP)
-redis.call('SREM', P .. 'waiting', mid)
-tell(members[1], 'P')
-return finish('ok', '1')
-`,
-    true,
-  ),
-
-  /** 7 body. */
-  relay: script(
-    `
-local mid = redis.call('GET', P .. 'in:' .. self)
-if not mid then return finish('NOT_IN_MAILBOX') end
-local key = P .. 'mb:' .. mid
-local peer = peer_of(redis.call('SMEMBERS', key))
-if not peer then return finish('NO_PEER') end
-redis.call('ZADD', P .. 'active', 'XX', NOW, mid)
--- The safety TTLs were set together; renewing them once half gone is enough.
-if redis.call('PTTL', key) < KEEP / 2 then
-  redis.call('PEXPIRE', key, KEEP)
-  redis.call('PEXPIRE', P .. 'in:' .. self, KEEP)
-  redis.call('PEXPIRE', P .. 'in:' .. peer, KEEP)
-end
-tell(peer, 'R' .. ARGV[7])
-return finish('ok')
-`,
-    false,
-  ),
-
-  /** 7 mood, or '' for a disconnect. */
-  leave: script(
-    `
-leave(self, ARGV[7])
-return finish('ok')
-`,
-    false,
-  ),
-
-  /** 7 process timeout (ms). Marks this process alive. */
-  alive: script(
-    `
-redis.call('SET', P .. 'proc:' .. ME, '1', 'PX', tonumber(ARGV[7]))
-redis.call('SADD', P .. 'procs', ME)
-return finish('ok')
-`,
-    false,
-  ),
-
-  /** 7 batch size. Takes the members of dead processes out of their mailboxes. */
-  reap: script(
-    `
-local limit = tonumber(ARGV[7])
-local handled = 0
-for _, proc in ipairs(redis.call('SMEMBERS', P .. 'procs')) do
-  if proc ~= ME and redis.call('EXISTS', P .. 'proc:' .. proc) == 0 then
-    local members = redis.call('SPOP', P .. 'pm:' .. proc, limit - handled)
-    for _, member in ipairs(members) do leave(member, '') end
-    handled = handled + #members
-    if redis.call('SCARD', P .. 'pm:' .. proc) == 0 then redis.call('SREM', P .. 'procs', proc) end
-    if handled >= limit then break end
-  end
-end
-return finish('ok', tostring(handled))
-`,
-    false,
-  ),
-
-  /** This process is leaving (its connections have already left their mailboxes). */
-  retire: script(
-    `
-redis.call('DEL', P .. 'proc:' .. ME)
-redis.call('DEL', P .. 'pm:' .. ME)
-redis.call('SREM', P .. 'procs', ME)
-return finish('ok')
-`,
-    false,
-  ),
-
-  /** 7 mailbox TTL (ms), 8 batch size, 9… range maxima. Value: how many it handled. */
-  sweep: script(
-    `
-local limit = tonumber(ARGV[8])
-local expired = redis.call('ZRANGEBYSCORE', P .. 'active', '-inf', NOW - tonumber(ARGV[7]), 'LIMIT', 0, limit)
-for _, mid in ipairs(expired) do
-  for _, member in ipairs(close(mid)) do tell(member, 'X') end
-end
-local freed = redis.call('ZRANGEBYSCORE', P .. 'npq', '-inf', NOW, 'LIMIT', 0, limit)
-for _, nameplate in ipairs(freed) do
-  redis.call('ZREM', P .. 'npq', nameplate)
-  if redis.call('HGET', P .. 'np', nameplate) ~= 'open' then
-    redis.call('HDEL', P .. 'np', nameplate)
-    local value = tonumber(nameplate)
-    for i = 9, #ARGV do
-      if value <= tonumber(ARGV[i]) then redis.call('HINCRBY', P .. 'npc', i - 8, -1) end
-    end
-  end
-end
-return finish('ok', tostring(math.max(#expired, #freed)))
-`,
-    false,
-  ),
-
-  /** A token bucket, as TokenBucket in rate-limit.ts. ARGV: key, capacity, refill per ms, now. */
-  rate: `
-local key = ARGV[1]
-local capacity = tonumber(ARGV[2])
-local rate = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local state = redis.call('HMGET', key, 't', 'l')
-local tokens = tonumber(state[1]) or capacity
-local last = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - last) * rate)
-local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-end
-redis.call('HSET', key, 't', tostring(tokens), 'l', tostring(now))
-redis.call('PEXPIRE', key, math.ceil((capacity - tokens) / rate) + 1000)
-return allowed
-`,
-} as const;
-
-type ScriptName = keyof typeof SCRIPTS;
 type ScriptReply = [status: string, value: string, ...events: string[]];
 
 const MOODS = new Set<string>(Mood.options);
@@ -384,11 +127,6 @@ function decodeEvent(text: string): MailboxEvent | null {
 }
 
 const fail = (code: MailboxErrorCode) => ({ ok: false, code }) as const;
-
-function errorName(error: unknown): string {
-  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.name;
-  return typeof error;
-}
 
 /** Connects (command and subscriber connections) and loads the scripts. */
 export async function createRedisBackend(options: RedisBackendOptions): Promise<Backend> {

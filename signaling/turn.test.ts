@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mintTurnCredentials, turnIceServer } from './turn.js';
+import { mintTurnCredentials, pairedWith, turnIceServer } from './turn.js';
 
 describe('mintTurnCredentials', () => {
   it('matches an HMAC-SHA1 computed independently (openssl dgst -sha1 -hmac)', () => {
@@ -34,5 +34,33 @@ describe('turnIceServer', () => {
     expect(server.urls).toEqual(turn.urls);
     expect(server.username).toBe('10:abc');
     expect(server.credential).toBe(mintTurnCredentials(turn.secret, 10, 0, 'abc').credential);
+  });
+});
+
+describe('pairedWith', () => {
+  const stun = [{ urls: ['stun:stun.example:3478'] }];
+  const turn = {
+    urls: ['turn:turn.example:3478'],
+    secret: 'correct-horse-battery',
+    ttlSeconds: 3600,
+  };
+
+  it('hands out the STUN servers alone where no TURN is configured', () => {
+    expect(pairedWith(stun, null, false, 0, 'peer1')).toEqual({ type: 'paired', iceServers: stun });
+  });
+
+  it('adds a fresh TURN credential after the STUN servers when granted', () => {
+    expect(pairedWith(stun, turn, true, 1_700_000_000_000, 'peer1')).toEqual({
+      type: 'paired',
+      iceServers: [...stun, turnIceServer(turn, 1_700_000_000_000, 'peer1')],
+    });
+  });
+
+  it('says TURN was withheld, with STUN only, when it is configured but not granted', () => {
+    expect(pairedWith(stun, turn, false, 0, 'peer1')).toEqual({
+      type: 'paired',
+      iceServers: stun,
+      turn: 'withheld',
+    });
   });
 });

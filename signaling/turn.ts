@@ -5,7 +5,7 @@
  * secret, and a leaked credential dies at its expiry.
  */
 import { createHmac } from 'node:crypto';
-import type { IceServer } from '../src/core/protocol.js';
+import type { IceServer, ServerFrame } from '../src/core/protocol.js';
 import type { TurnConfig } from './config.js';
 
 export interface TurnCredentials {
@@ -35,4 +35,18 @@ export function mintTurnCredentials(
 export function turnIceServer(turn: TurnConfig, nowMs: number, id: string): IceServer {
   const { username, credential } = mintTurnCredentials(turn.secret, turn.ttlSeconds, nowMs, id);
   return { urls: [...turn.urls], username, credential };
+}
+
+/** The `paired` frame: the STUN servers, and TURN with a fresh credential when `granted`; where
+ * TURN is configured but not granted, it says so (`turn: 'withheld'`) instead of failing late. */
+export function pairedWith(
+  iceServers: readonly IceServer[],
+  turn: TurnConfig | null,
+  granted: boolean,
+  nowMs: number,
+  id: string,
+): Extract<ServerFrame, { type: 'paired' }> {
+  if (!turn) return { type: 'paired', iceServers: [...iceServers] };
+  if (!granted) return { type: 'paired', iceServers: [...iceServers], turn: 'withheld' };
+  return { type: 'paired', iceServers: [...iceServers, turnIceServer(turn, nowMs, id)] };
 }

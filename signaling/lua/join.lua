@@ -1,0 +1,15 @@
+-- ARGV 7 paired-device mailbox id.
+-- Only a connection outside any mailbox may enter one.
+if redis.call('EXISTS', P .. 'in:' .. self) == 1 then return finish('ALREADY_IN_MAILBOX') end
+local mid = 'p:' .. ARGV[7]
+local members = redis.call('SMEMBERS', P .. 'mb:' .. mid)
+if #members >= 2 then return finish('MAILBOX_FULL') end
+enter(mid)
+if #members == 0 then
+  redis.call('SADD', P .. 'waiting', mid)
+  return finish('ok', '0')
+end
+redis.call('PEXPIRE', P .. 'in:' .. members[1], KEEP)
+redis.call('SREM', P .. 'waiting', mid)
+tell(members[1], 'P')
+return finish('ok', '1')
