@@ -1,8 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Layering (DESIGN.md "One engine, three hosts"): core <- engine (src/rtc) <- hosts and UI;
-// signaling -> core only; test support (vitest) only in tests and under test/.
+// Layering (DESIGN.md "One engine, three hosts"): core <- engine (src/rtc, src/engine) <- hosts
+// and UI; signaling -> core only; test support (vitest) only in tests and under test/.
 const TESTS = ['**/*.test.ts', '**/*.test.tsx'];
 const noVitest = {
   name: 'vitest',
@@ -30,6 +30,26 @@ const layers = [
     ],
   },
   {
+    files: ['src/engine/**'],
+    patterns: [
+      {
+        group: ['../*', '!../core', '!../rtc', '!../engine'],
+        message:
+          'The engine (src/engine) imports only src/core, src/rtc and itself; its host gives it a Platform.',
+      },
+      { group: ['webextension-polyfill'], message: 'The engine uses no extension API.' },
+    ],
+    // Its tests also use the fakes of our own interfaces under test/fakes.
+    testPatterns: [
+      {
+        group: ['../*', '!../core', '!../rtc', '!../engine', '!../..', '../../*', '!../../test'],
+        message: 'Engine tests import src/core, src/rtc, the engine and test/fakes only.',
+      },
+      { group: ['../../test/*', '!../../test/fakes'], message: 'Engine tests use test/fakes.' },
+      { group: ['webextension-polyfill'], message: 'The engine uses no extension API.' },
+    ],
+  },
+  {
     files: ['signaling/**'],
     patterns: [
       {
@@ -38,10 +58,10 @@ const layers = [
       },
     ],
   },
-  { files: ['src/**'], ignores: ['src/core/**', 'src/rtc/**'], patterns: [] },
+  { files: ['src/**'], ignores: ['src/core/**', 'src/rtc/**', 'src/engine/**'], patterns: [] },
 ];
 /** Each file gets exactly one no-restricted-imports entry: later flat configs replace rules. */
-const layering = layers.flatMap(({ files, ignores = [], patterns }) => [
+const layering = layers.flatMap(({ files, ignores = [], patterns, testPatterns = patterns }) => [
   {
     files,
     ignores: [...ignores, ...TESTS],
@@ -52,7 +72,7 @@ const layering = layers.flatMap(({ files, ignores = [], patterns }) => [
         {
           files: files.flatMap((glob) => TESTS.map((test) => `${glob}/${test.slice(3)}`)),
           ignores,
-          rules: { 'no-restricted-imports': ['error', { patterns }] },
+          rules: { 'no-restricted-imports': ['error', { patterns: testPatterns }] },
         },
       ]
     : []),
@@ -76,6 +96,16 @@ export default tseslint.config(
     },
   },
   ...layering,
+  {
+    files: ['src/engine/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'chrome', message: 'The engine uses no extension API: ask the Platform.' },
+        { name: 'browser', message: 'The engine uses no extension API: ask the Platform.' },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -1,3 +1,4 @@
+import type { IncomingLink } from '../engine/views.js';
 import type { DeviceView, LinkView, SessionView, Settings } from './session-view.js';
 import type { TabQuality } from '../core/tab-quality.js';
 import type { TabShareView, ViewerPull, ViewerSignal } from '../core/tab-share-view.js';
@@ -97,6 +98,8 @@ export interface Methods {
   };
 }
 
+export type { IncomingLink } from '../engine/views.js';
+
 export type Target = keyof Methods;
 export type MethodName<T extends Target> = keyof Methods[T] & string;
 type Fn<T extends Target, M extends MethodName<T>> = Methods[T][M] extends (
@@ -110,12 +113,3 @@ export type Result<T extends Target, M extends MethodName<T>> = Awaited<ReturnTy
 export type Handlers<T extends Target> = {
   [M in MethodName<T>]: (...args: Params<T, M>) => Result<T, M> | Promise<Result<T, M>>;
 };
-
-/** A checked link from a paired device, to show (or open, if the person said so). */
-export interface IncomingLink {
-  id: string;
-  url: string;
-  title: string;
-  deviceName: string;
-  autoOpen: boolean;
-}

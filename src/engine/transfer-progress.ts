@@ -3,7 +3,7 @@
  * Changes are coalesced, so a fast transfer does not flood the popup with messages.
  */
 import { RateMeter } from '../core/progress.js';
-import type { TransferFileState, TransferState, TransferView } from '../shared/session-view.js';
+import type { TransferFileState, TransferState, TransferView } from './views.js';
 
 const LISTED_FILES = 50;
 const REPORT_EVERY_MS = 250;

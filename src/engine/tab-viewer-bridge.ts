@@ -4,11 +4,11 @@
  * page (src/viewer/) owns the RTCPeerConnection; this bridge opens that page in a new tab and
  * relays its signals over the sealed link:
  *
- *   sharer ══sealed══ offscreen (bridge) ──tabViewerPull──→ viewer page   offer, candidates
+ *   sharer ══sealed══ engine (bridge)    ──tabViewerPull──→ viewer page   offer, candidates
  *                                        ←─tabViewerSignal─ viewer page   answer, candidates
  *
  * The viewer page long-polls (`pull` answers as soon as something is queued, or empty after
- * PULL_WAIT_MS), so the offscreen document never needs to address a page that may be gone.
+ * PULL_WAIT_MS), so the engine never needs to address a page that may be gone.
  * The viewer ends when the sharer says bye, the sealed link ends, the viewer tab closes, or
  * the person ends the session in the popup.
  */
@@ -46,7 +46,7 @@ interface BridgedViewer {
 export class TabViewerBridge {
   private readonly viewers = new Map<string, BridgedViewer>();
 
-  /** `openTab` asks the service worker to open the viewer page; resolves with its tab id. */
+  /** `openTab` asks the host to open the viewer page; resolves with its tab id. */
   constructor(private readonly openTab: (viewerId: string) => Promise<number>) {}
 
   /** Session.onTabOffered: resolves once the viewer page's connection is up. */

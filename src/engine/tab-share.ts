@@ -1,8 +1,8 @@
 /**
- * Sharing the current tab live, in the offscreen document. The service worker turned the
- * popup's click into a stream id (chrome.tabCapture.getMediaStreamId); here it becomes a
- * MediaStream, the tab's audio keeps playing locally (tab capture mutes the tab), and every
- * viewer gets the tracks over its own RTCPeerConnection.
+ * Sharing the current tab live. The host captured the tab (Chromium: the service worker turned
+ * the popup's click into a stream id, the offscreen document that into a MediaStream); the
+ * tab's audio keeps playing locally (tab capture mutes the tab), and every viewer gets the
+ * tracks over its own RTCPeerConnection.
  *
  * Several viewers (src/core/tab-roster.ts, PROTOCOL.md "Tab share"): one one-time code per
  * viewer. When a viewer claims the code on offer, the next code is allocated at once, within
@@ -21,7 +21,7 @@ import { PeerbeamError, toErrorData } from '../core/errors.js';
 import type { PeerSignal } from '../core/peer-signal.js';
 import { TabGuessGuard } from '../core/tab-guess-guard.js';
 import { watchLink } from '../core/tab-links.js';
-import { tabCaptureConstraints, type TabQuality } from '../core/tab-quality.js';
+import type { TabQuality } from '../core/tab-quality.js';
 import { TabRoster } from '../core/tab-roster.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
 import { sendByCode } from '../rtc/code-sessions.js';
@@ -37,7 +37,6 @@ const OFFER_RETRY_MS = 3_000;
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 
 export interface TabShareOptions {
-  streamId: string;
   tabId: number;
   title?: string;
   quality: TabQuality;
@@ -55,11 +54,8 @@ export class TabShare {
   private audio: AudioContext | undefined;
   private offerTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Opens the capture; throws if the stream id is unusable (tab gone, already captured). */
-  static async start(options: TabShareOptions): Promise<TabShare> {
-    const stream = await navigator.mediaDevices.getUserMedia(
-      tabCaptureConstraints(options.streamId, options.quality) as MediaStreamConstraints,
-    );
+  /** Shares the captured tab's `stream`, and offers the first code. */
+  static start(options: TabShareOptions, stream: MediaStream): TabShare {
     const share = new TabShare(options, stream);
     share.offerNextCode();
     return share;

@@ -10,9 +10,9 @@ import { DeviceRateLimiter } from '../core/device-rate-limit.js';
 import { PeerbeamError } from '../core/errors.js';
 import { checkLink, partitionOutbox } from '../core/links.js';
 import type { LinkRefusedReason } from '../core/peer-signal.js';
-import type { LinkView } from '../shared/session-view.js';
+import type { LinkView } from './views.js';
 import type { DeviceLink, DeviceLinks } from './device-links.js';
-import type { IncomingLink } from '../shared/protocol-map.js';
+import type { IncomingLink } from './views.js';
 import { listLinks, saveLink, type LinkRecord } from './device-store.js';
 
 export interface CourierEvents {

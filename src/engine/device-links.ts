@@ -10,7 +10,7 @@ import { PeerbeamError } from '../core/errors.js';
 import { deviceAuthChallenge, pairedRole } from '../core/pairing.js';
 import type { LinkRefusedReason, SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
-import type { DeviceView } from '../shared/session-view.js';
+import type { DeviceView } from './views.js';
 import { SignalingConnection } from '../rtc/signaling-client.js';
 import {
   deleteDevice,

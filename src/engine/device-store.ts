@@ -1,6 +1,6 @@
 /**
- * This device's long-term identity and the devices it remembers, in IndexedDB (the offscreen
- * document cannot use chrome.storage). The private key is a non-extractable Web Crypto key:
+ * This device's long-term identity and the devices it remembers, in IndexedDB (every host has
+ * it; the offscreen document has no chrome.storage). The private key is a non-extractable Web Crypto key:
  * it can sign, but its bytes can never be read, not even by Peerbeam.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';

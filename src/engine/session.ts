@@ -21,12 +21,33 @@ import type { ByeReason, PeerSignal, SessionKind } from '../core/peer-signal.js'
 import type { IceServer } from '../core/protocol.js';
 import { decodeControl, encodeControl } from '../core/transfer-protocol.js';
 import type { EstablishContext, Established, PeerIdentity } from '../rtc/establish.js';
-import { PeerLink } from '../rtc/peer-link.js';
+import { PeerLink, type PeerLinkOptions } from '../rtc/peer-link.js';
 import { establishSealedSignaling, type SealedSignaling } from '../rtc/sealed-signaling.js';
 import { SignalingConnection } from '../rtc/signaling-client.js';
-import type { SessionRole, SessionStep, SessionView } from '../shared/session-view.js';
+import type { SessionRole, SessionStep, SessionView } from './views.js';
 import { FileReceiver, type SaveFile } from './file-receiver.js';
 import { FileSender, type OutgoingFile } from './file-sender.js';
+import type { Scratch } from './opfs-scratch.js';
+
+/** What a session uses of its peer connection (rtc/peer-link.ts; a test brings a fake). */
+export type SessionLink = Pick<
+  PeerLink,
+  | 'generation'
+  | 'channel'
+  | 'closed'
+  | 'maxMessageSize'
+  | 'offer'
+  | 'restartIce'
+  | 'waitConnected'
+  | 'handleSignal'
+  | 'selectedPair'
+  | 'close'
+> & {
+  readonly pc: {
+    readonly connectionState: RTCPeerConnectionState;
+    addEventListener(type: 'connectionstatechange', listener: () => void): void;
+  };
+};
 
 const MAX_CHAT_LINES = 200;
 const MAX_TEXT_CHARS = 4_000;
@@ -67,8 +88,12 @@ export interface SessionOptions {
   files?: OutgoingFile[];
   /** The peer offers a live tab: hand the sealed link to a viewer page. */
   onTabOffered(established: Established): Promise<void>;
-  /** Saves a received, verified file into Downloads. */
+  /** Saves a received, verified file (Chromium: into Downloads). */
   saveFile: SaveFile;
+  /** Where received files wait until saved (default: OPFS). */
+  scratch?: Scratch;
+  /** Makes the peer connection (default: a real one, rtc/peer-link.ts). */
+  createLink?: (options: PeerLinkOptions) => SessionLink;
   /** Where to reconnect if signaling drops mid-transfer. */
   signalingUrl(): string;
   onChange(view: SessionView): void;
@@ -82,7 +107,7 @@ export class Session {
   private established: Established | undefined;
   private sealedLink: SealedSignaling | undefined;
   private readonly extraConnections: SignalingConnection[] = [];
-  private link: PeerLink | undefined;
+  private link: SessionLink | undefined;
   private channel: RTCDataChannel | undefined;
   private transfer: FileSender | FileReceiver | undefined;
   private recovering: Promise<void> | undefined;
@@ -194,7 +219,13 @@ export class Session {
     if (this.options.files) {
       return new FileSender(this.options.files ?? [], () => this.changed(), onEnd);
     }
-    return new FileReceiver(this.view.id, this.options.saveFile, () => this.changed(), onEnd);
+    return new FileReceiver(
+      this.view.id,
+      this.options.saveFile,
+      () => this.changed(),
+      onEnd,
+      this.options.scratch,
+    );
   }
 
   private get transferActive(): boolean {
@@ -231,9 +262,10 @@ export class Session {
     return (await sealed.expect('intent')).kind;
   }
 
-  private newLink(generation: number): PeerLink {
+  private newLink(generation: number): SessionLink {
     this.link?.close();
-    const link = new PeerLink({
+    const create = this.options.createLink ?? ((options) => new PeerLink(options));
+    const link = create({
       role: this.requireSealed().role,
       iceServers: this.iceServers(),
       signal: this.abort.signal,
@@ -257,7 +289,7 @@ export class Session {
     await this.attachChannel(link);
   }
 
-  private async attachChannel(link: PeerLink): Promise<void> {
+  private async attachChannel(link: SessionLink): Promise<void> {
     const channel = await link.channel;
     if (this.link !== link) return;
     this.channel = channel;
@@ -283,7 +315,7 @@ export class Session {
     this.changed();
   }
 
-  private watchConnection(link: PeerLink): void {
+  private watchConnection(link: SessionLink): void {
     if (this.link !== link || !this.transferActive) return;
     const state = link.pc.connectionState;
     clearTimeout(this.disconnectedTimer);

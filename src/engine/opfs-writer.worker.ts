@@ -6,7 +6,7 @@
  *
  * Nothing is ever flushed (fsync): the OPFS copy is scratch space between the network and the
  * download, read back only by this browser session, through the page cache. Nothing reads it
- * after a crash (the transfer's state dies with the offscreen document), so durability would
+ * after a crash (the transfer's state dies with the engine's host document), so durability would
  * only cost time: with a flush at every 16 MiB checkpoint the transfer ran measurably slower
  * (interleaved runs against a bare channel: median ratio 0.86 with, 0.93 without).
  */

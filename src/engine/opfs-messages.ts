@@ -1,4 +1,4 @@
-/** Messages between the receiver (offscreen document) and its OPFS writer worker. */
+/** Messages between the receiver (in the engine's host document) and its OPFS writer worker. */
 export type WriterRequest =
   | { op: 'open'; transferId: string; index: number }
   | { op: 'write'; index: number; offset: number; buffer: ArrayBuffer; byteOffset: number }

@@ -1,7 +1,7 @@
 /**
  * Receives files over a data channel (protocol: src/core/transfer-protocol.ts): shows the
  * offer, and once accepted streams every chunk into OPFS through the writer worker, checks
- * each file's BLAKE3 hash, and hands verified files to the service worker to save in Downloads.
+ * each file's BLAKE3 hash, and hands verified files to the host to save (Chromium: Downloads).
  * Chunks must arrive in order; anything else is refused. After a reconnect, `attach` rolls
  * the current file back to its last checkpoint and asks the sender to go on from there.
  */
@@ -16,16 +16,24 @@ import {
   type ManifestEntry,
   type TransferControl,
 } from '../core/transfer-protocol.js';
-import { opfsPath, type WriterReply, type WriterRequest } from './opfs-messages.js';
+import type { WriterReply, WriterRequest } from './opfs-messages.js';
+import { opfsScratch, type Scratch, type WriterPort } from './opfs-scratch.js';
 import { TransferProgress } from './transfer-progress.js';
 
-/** Saves a verified file (an OPFS File) under Downloads; resolves when the download started.
- * `where` names the OPFS copy, removed once the download finished. */
+/** Saves a verified file (the scratch copy); resolves when the host has it. `release` deletes
+ * that copy, once the host is done with it (Chromium: the download finished). */
 export type SaveFile = (
   file: File,
   relativePath: string,
-  where: { transferId: string; index: number },
+  release: () => Promise<void>,
 ) => Promise<void>;
+
+/** What the receiver uses of its data channel (an RTCDataChannel, or a test's fake). */
+export interface ReceiverChannel {
+  readonly readyState: RTCDataChannelState;
+  send(data: string): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
+}
 
 /** How long a retiring writer worker may take to delete partial copies. */
 const WORKER_DISCARD_MS = 10_000;
@@ -35,8 +43,8 @@ export class FileReceiver {
   private readonly manifest: ManifestEntry[] = [];
   private readonly offerBudget = new OfferBudget();
   private paths: string[] = [];
-  private channel: RTCDataChannel | undefined;
-  private worker: Worker | undefined;
+  private channel: ReceiverChannel | undefined;
+  private worker: WriterPort | undefined;
   private accepted = false;
   /** The file being received, and the next byte expected in it. */
   private current = 0;
@@ -54,9 +62,10 @@ export class FileReceiver {
     private readonly saveFile: SaveFile,
     private readonly onChange: () => void,
     private readonly onEnd: (error?: PeerbeamError) => void,
+    private readonly scratch: Scratch = opfsScratch,
   ) {}
 
-  attach(channel: RTCDataChannel, _maxMessageSize?: number | null): void {
+  attach(channel: ReceiverChannel, _maxMessageSize?: number | null): void {
     this.channel = channel;
     channel.addEventListener('message', (event) => {
       if (typeof event.data === 'string') this.onControl(event.data);
@@ -154,9 +163,7 @@ export class FileReceiver {
     );
     this.progress.setState('offered');
     // Started with the offer, so it is loaded and its hash compiled by the time of Accept.
-    this.worker = new Worker(new URL('./opfs-writer.worker.ts', import.meta.url), {
-      type: 'module',
-    });
+    this.worker = this.scratch.createWriter();
     this.worker.onmessage = (event: MessageEvent<WriterReply>) => this.onWriterReply(event.data);
   }
 
@@ -221,10 +228,10 @@ export class FileReceiver {
     this.send({ t: 'file-result', index, ok });
     if (ok) {
       try {
-        await this.saveFile(await this.opfsFile(index), this.paths[index]!, {
-          transferId: this.transferId,
-          index,
-        });
+        const file = await this.scratch.file(this.transferId, index);
+        await this.saveFile(file, this.paths[index]!, () =>
+          this.scratch.remove(this.transferId, index),
+        );
         progress.fileState(index, 'saved');
       } catch (error) {
         progress.fileState(index, 'failed');
@@ -243,13 +250,6 @@ export class FileReceiver {
         this.finish('complete');
       }
     }
-  }
-
-  private async opfsFile(index: number): Promise<File> {
-    let dir = await navigator.storage.getDirectory();
-    const [root, transfer, name] = opfsPath(this.transferId, index);
-    dir = await (await dir.getDirectoryHandle(root)).getDirectoryHandle(transfer);
-    return (await dir.getFileHandle(name)).getFile();
   }
 
   private request<K extends WriterReply['op']>(

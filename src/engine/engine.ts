@@ -1,0 +1,333 @@
+/**
+ * The engine: the one session the UI shows, the links to remembered devices, the link courier
+ * and tab sharing, behind typed methods a host exposes to its pages (Chromium: the offscreen
+ * document registers them as runtime methods). It reaches its host only through `Platform`.
+ */
+import { CONNECT_RATE, decideConnect } from '../core/device-consent.js';
+import { DeviceRateLimiter } from '../core/device-rate-limit.js';
+import { PeerbeamError } from '../core/errors.js';
+import { derivePairingSecret, pairedMailboxId } from '../core/pairing.js';
+import type { SessionKind } from '../core/peer-signal.js';
+import type { TabShareView, ViewerPull, ViewerSignal } from '../core/tab-share-view.js';
+import { receiveByCode, sendByCode } from '../rtc/code-sessions.js';
+import type { EstablishContext, Established } from '../rtc/establish.js';
+import { DeviceLinks, type DeviceLink } from './device-links.js';
+import { deviceIdFor, deviceIdentity } from './device-store.js';
+import type { OutgoingFile } from './file-sender.js';
+import { LinkCourier } from './link-courier.js';
+import { once } from './once.js';
+import type { Platform } from './platform.js';
+import { Session, type SessionOptions } from './session.js';
+import { Tabs, type StartTabShare } from './tabs.js';
+import type { DeviceView, LinkView, SessionRole, SessionView, Settings } from './views.js';
+
+export type { OutgoingFile } from './file-sender.js';
+export type { StartTabShare } from './tabs.js';
+
+export interface EngineOptions {
+  /** This device's public key (default: the key pair in IndexedDB, device-store.ts). */
+  identity?: () => Promise<{ publicKey: string }>;
+}
+
+export class Engine {
+  private settings: Settings | undefined;
+  private current: Session | undefined;
+  /** The paired device whose link carries `current`, when it is a paired session. */
+  private currentPairedWith: string | undefined;
+  private readonly connectRate = new DeviceRateLimiter(CONNECT_RATE);
+  private readonly tabs: Tabs;
+  private readonly links: DeviceLinks;
+  private readonly courier: LinkCourier;
+  private readonly identity: () => Promise<{ publicKey: string }>;
+
+  constructor(
+    private readonly platform: Platform,
+    options: EngineOptions = {},
+  ) {
+    const { events } = platform;
+    this.identity = options.identity ?? deviceIdentity;
+    this.tabs = new Tabs(platform, (next) => this.configure({ settings: next }), this.identity);
+    this.links = new DeviceLinks({
+      signalingUrl: () => this.requireSettings().signalingUrl,
+      changed: () => events.devicesChanged(this.links.list()),
+      connectRequested: (link, kind, sid) => this.connectRequested(link, kind, sid),
+      online: (link) => void this.courier.flush(link),
+      linkReceived: (link, message) => void this.courier.received(link, message),
+      linkAcked: (id, refused) => void this.courier.acked(id, refused),
+    });
+    this.courier = new LinkCourier(() => this.links, {
+      changed: () => void this.courier.list().then((list) => events.linksChanged(list)),
+      show: (link) => events.linkReceived(link),
+    });
+  }
+
+  /** Boot: the host's settings, then a link to every remembered device. */
+  async start(): Promise<void> {
+    this.configure({ settings: await this.platform.loadSettings() });
+    await this.links.load();
+  }
+
+  configure({ settings: next }: { settings: Settings }): void {
+    const urlChanged =
+      this.settings !== undefined && this.settings.signalingUrl !== next.signalingUrl;
+    this.settings = next;
+    if (urlChanged) this.links.restart();
+  }
+
+  // --- sessions ---
+
+  startSend({ settings }: { settings: Settings }): Promise<SessionView> {
+    this.configure({ settings });
+    return this.startSession('send', sendByCode(settings.signalingUrl), { intent: 'chat' });
+  }
+
+  startReceive({ code, settings }: { code: string; settings: Settings }): Promise<SessionView> {
+    this.configure({ settings });
+    return this.startSession('receive', receiveByCode(settings.signalingUrl, code));
+  }
+
+  /** Sends `files` by code, or to a paired device. */
+  startSendFiles({
+    files,
+    settings,
+    deviceId,
+  }: {
+    files: OutgoingFile[];
+    settings: Settings;
+    deviceId?: string;
+  }): Promise<SessionView> {
+    this.configure({ settings });
+    if (deviceId) return this.connectPaired(this.links.get(deviceId), 'files', files);
+    return this.startSession('send', sendByCode(settings.signalingUrl), {
+      intent: 'files',
+      files,
+    });
+  }
+
+  acceptFiles(): void {
+    this.requireSession().acceptFiles();
+  }
+
+  declineFiles(): void {
+    this.requireSession().declineFiles();
+  }
+
+  cancelTransfer(): void {
+    this.requireSession().cancelTransfer();
+  }
+
+  getSession(): SessionView | null {
+    return this.current?.snapshot() ?? null;
+  }
+
+  sendText({ text }: { text: string }): void {
+    this.requireSession().sendText(text);
+  }
+
+  closeSession(): void {
+    this.current?.close();
+  }
+
+  /** "Remember this device": store the peer with a secret derived from this session's key. */
+  async rememberPeer(): Promise<void> {
+    const session = this.requireSession();
+    const { peer, sealed } = session;
+    if (!peer || !sealed) {
+      throw new PeerbeamError('NO_SESSION', 'the other device is not known yet');
+    }
+    const secret = derivePairingSecret(sealed.keys.sessionKey);
+    await this.links.add({
+      id: await deviceIdFor(peer.publicKey),
+      name: peer.name,
+      publicKey: peer.publicKey,
+      secret,
+      mailbox: pairedMailboxId(secret),
+      pairedAt: Date.now(),
+    });
+    session.markRemembered();
+  }
+
+  // --- paired devices and links ---
+
+  listDevices(): DeviceView[] {
+    return this.links.list();
+  }
+
+  connectDevice({ id }: { id: string }): Promise<SessionView> {
+    return this.connectPaired(this.links.get(id), 'chat');
+  }
+
+  unpairDevice({ id }: { id: string }): Promise<void> {
+    return this.links.get(id).unpair();
+  }
+
+  sendLink({
+    deviceId,
+    url,
+    title,
+  }: {
+    deviceId: string;
+    url: string;
+    title: string;
+  }): Promise<LinkView> {
+    return this.courier.send(deviceId, url, title);
+  }
+
+  listLinks(): Promise<LinkView[]> {
+    return this.courier.list();
+  }
+
+  setAutoOpenLinks({ deviceId, on }: { deviceId: string; on: boolean }): Promise<void> {
+    return this.links.update(deviceId, { autoOpenLinks: on });
+  }
+
+  // --- tab share ---
+
+  startTabShare(params: StartTabShare): Promise<TabShareView> {
+    return this.tabs.startTabShare(params);
+  }
+
+  stopTabShare(): void {
+    this.tabs.stopTabShare();
+  }
+
+  getTabShare(): TabShareView | null {
+    return this.tabs.getTabShare();
+  }
+
+  resumeTabShareCodes(): void {
+    this.tabs.resumeTabShareCodes();
+  }
+
+  dismissTabShareWarning(): void {
+    this.tabs.dismissTabShareWarning();
+  }
+
+  tabGone(params: { tabId: number; reason: 'closed' | 'navigated' }): void {
+    this.tabs.tabGone(params);
+  }
+
+  tabViewerAttach(params: { viewerId: string }): {
+    iceServers: RTCIceServer[];
+    sharerName?: string;
+  } {
+    return this.tabs.tabViewerAttach(params);
+  }
+
+  tabViewerPull(params: { viewerId: string }): Promise<ViewerPull> {
+    return this.tabs.tabViewerPull(params);
+  }
+
+  tabViewerSignal(params: { viewerId: string; signal: ViewerSignal }): void {
+    this.tabs.tabViewerSignal(params);
+  }
+
+  tabViewerState(params: { viewerId: string; state: 'connected' | 'failed' }): void {
+    this.tabs.tabViewerState(params);
+  }
+
+  // --- inside ---
+
+  private requireSettings(): Settings {
+    if (!this.settings) throw new PeerbeamError('INTERNAL', 'not configured yet');
+    return this.settings;
+  }
+
+  private requireSession(): Session {
+    if (!this.current) throw new PeerbeamError('NO_SESSION', 'no session is running');
+    return this.current;
+  }
+
+  /**
+   * A paired device asks for a session. It gets one only for what the app itself asks for,
+   * never by ending a session that runs, and within its rate (core/device-consent.ts);
+   * otherwise it is told why, with a `bye` for the session it asked for.
+   */
+  private connectRequested(link: DeviceLink, kind: SessionKind, sid: string): void {
+    const current = this.current;
+    const running = current && !current.isOver ? { pairedWith: this.currentPairedWith } : undefined;
+    const decision = decideConnect({
+      kind,
+      deviceId: link.device.id,
+      withinRate: this.connectRate.allow(link.device.id),
+      running,
+    });
+    if (decision.action === 'refuse') {
+      link.sealed?.trySend({ t: 'bye', sid, reason: decision.reason });
+      return;
+    }
+    this.startPaired(link, { intent: kind, sid }).catch((error: unknown) => {
+      console.warn('peerbeam: a paired session did not start', error);
+    });
+  }
+
+  private async startSession(
+    role: SessionRole,
+    establish: (context: EstablishContext) => Promise<Established>,
+    extra: Pick<SessionOptions, 'intent' | 'files' | 'intentAgreed' | 'sid'> = {},
+    pairedWith?: string,
+  ): Promise<SessionView> {
+    const { publicKey } = await this.identity();
+    this.current?.close();
+    const { events } = this.platform;
+    const release = once(this.platform.keepAlive('session'));
+    const session: Session = new Session({
+      role,
+      self: { name: this.requireSettings().deviceName, publicKey },
+      establish,
+      ...extra,
+      onTabOffered: (established) =>
+        this.tabs.offerTab(established, {
+          ...(session.peer ? { sharerName: session.peer.name } : {}),
+          onEnded: () => session.close(),
+        }),
+      saveFile: (file, relativePath, releaseCopy) =>
+        this.platform.saveFile(file, relativePath, releaseCopy),
+      signalingUrl: () => this.requireSettings().signalingUrl,
+      onChange: (view) => {
+        if (view.step === 'closed' || view.step === 'failed') release();
+        events.sessionChanged(view);
+      },
+      onTransferEnd: (view) => events.transferEnded(view),
+    });
+    this.current = session;
+    this.currentPairedWith = pairedWith;
+    void session.run();
+    return session.snapshot();
+  }
+
+  /** A session with a paired device over its link: no code, no new PAKE on a nameplate. */
+  private startPaired(
+    link: DeviceLink,
+    { intent, sid, files }: { intent: SessionKind; sid: string; files?: OutgoingFile[] },
+  ): Promise<SessionView> {
+    const sealed = link.sealed;
+    if (!sealed) throw new PeerbeamError('NO_SESSION', `${link.device.name} is not online`);
+    const { name, publicKey } = link.device;
+    return this.startSession(
+      'paired',
+      async ({ setStep }) => {
+        setStep('handshaking');
+        return {
+          sealed,
+          iceServers: link.iceServers,
+          peer: { name, publicKey },
+          release: () => undefined,
+        };
+      },
+      { intent, sid, intentAgreed: true, ...(files ? { files } : {}) },
+      link.device.id,
+    );
+  }
+
+  /** Asks a paired device to open a session of `kind` with us, and opens ours. */
+  private connectPaired(
+    link: DeviceLink,
+    kind: SessionKind,
+    files?: OutgoingFile[],
+  ): Promise<SessionView> {
+    const sid = crypto.randomUUID();
+    link.sealed?.send({ t: 'connect', kind, sid });
+    return this.startPaired(link, { intent: kind, sid, ...(files ? { files } : {}) });
+  }
+}
