@@ -5,7 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { fromBase64Url, toBase64Url } from '../core/bytes.js';
-import type { LinkRefusedReason } from '../core/peer-signal.js';
+import type { LinkView } from './views.js';
 
 export interface DeviceIdentity {
   keyPair: CryptoKeyPair;
@@ -29,17 +29,8 @@ export interface PairedDevice {
 }
 
 /** A link sent or received, for the popup's history (and the outbox while pending). */
-export interface LinkRecord {
-  id: string;
-  direction: 'sent' | 'received';
+export interface LinkRecord extends LinkView {
   deviceId: string;
-  deviceName: string;
-  url: string;
-  title: string;
-  at: number;
-  state: 'pending' | 'delivered' | 'received' | 'expired' | 'refused';
-  /** Why the receiving device refused it (state 'refused'). */
-  refused?: LinkRefusedReason;
 }
 
 const HISTORY_KEEP = 50;

@@ -115,7 +115,8 @@ describe('a session against a fake peer: PAKE, offer, accept, transfer, close', 
     expect(receiver.session.snapshot().error).toBeUndefined();
   });
 
-  it('a declined offer saves nothing, and the sender is told', async () => {
+  /** Alice offers a small file by the code apple-river; `name` types `code` to receive it. */
+  function smallOffer(name: string, code: string) {
     const mailbox = fakeMailbox();
     const network = new FakeLinkNetwork();
     const sender = side({
@@ -128,11 +129,16 @@ describe('a session against a fake peer: PAKE, offer, accept, transfer, close', 
     });
     const receiver = side({
       role: 'receive',
-      self: identity('Bob'),
-      establish: byCode(mailbox.b, 'B', 'apple-river'),
+      self: identity(name),
+      establish: byCode(mailbox.b, 'B', code),
       scratch: new FakeScratch(),
       createLink: network.side('B'),
     });
+    return { network, sender, receiver };
+  }
+
+  it('a declined offer saves nothing, and the sender is told', async () => {
+    const { sender, receiver } = smallOffer('Bob', 'apple-river');
     void sender.session.run();
     void receiver.session.run();
     await receiver.until((view) => view.transfer?.state === 'offered', 'offered the files');
@@ -143,22 +149,7 @@ describe('a session against a fake peer: PAKE, offer, accept, transfer, close', 
   });
 
   it('a peer with another code fails the PAKE: CODE_MISMATCH on both sides, no connection', async () => {
-    const mailbox = fakeMailbox();
-    const network = new FakeLinkNetwork();
-    const sender = side({
-      role: 'send',
-      self: identity('Alice'),
-      establish: byCode(mailbox.a, 'A', 'apple-river'),
-      intent: 'files',
-      files: [{ file: new File([new Uint8Array(10)], 'a'), path: 'a.bin' }],
-      createLink: network.side('A'),
-    });
-    const guesser = side({
-      role: 'receive',
-      self: identity('Mallory'),
-      establish: byCode(mailbox.b, 'B', 'apple-rover'),
-      createLink: network.side('B'),
-    });
+    const { network, sender, receiver: guesser } = smallOffer('Mallory', 'apple-rover');
     void sender.session.run();
     void guesser.session.run();
     const failed = await guesser.until((view) => view.step === 'failed', 'failed');
