@@ -5,6 +5,7 @@
  * the share lives in the offscreen document, the badge in the browser.
  */
 import { PeerbeamError } from '../core/errors.js';
+import { requireShareableTab, tabCaptureError } from '../core/tab-capture-errors.js';
 import { isBrowserPage } from '../core/tab-links.js';
 import { t } from '../shared/i18n.js';
 
@@ -22,17 +23,14 @@ export async function captureActiveTab(): Promise<{
   title?: string;
 }> {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-  if (tab?.id === undefined) throw new PeerbeamError('BAD_REQUEST', 'there is no tab to share');
-  if (tab.url && isBrowserPage(tab.url)) {
-    throw new PeerbeamError('BAD_REQUEST', 'browser pages cannot be shared');
-  }
+  const tabId = requireShareableTab(tab);
   let streamId: string;
   try {
-    streamId = await chrome.tabCapture.getMediaStreamId({ targetTabId: tab.id });
+    streamId = await chrome.tabCapture.getMediaStreamId({ targetTabId: tabId });
   } catch (error) {
-    throw new PeerbeamError('BAD_REQUEST', error instanceof Error ? error.message : String(error));
+    throw tabCaptureError(error);
   }
-  return { streamId, tabId: tab.id, ...(tab.title ? { title: tab.title } : {}) };
+  return { streamId, tabId, ...(tab?.title ? { title: tab.title } : {}) };
 }
 
 /** The toolbar badge: the number of viewers (or "LIVE") while a tab is shared. */

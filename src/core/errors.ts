@@ -31,6 +31,28 @@ export const ERROR_CODES = [
   'PEER_RATE_LIMITED',
   /** A paired device turned down a session of a kind it does not accept that way. */
   'PEER_REFUSED',
+  /** Share a tab: no tab is active (e.g. only a devtools window has focus). */
+  'NO_TAB',
+  /** Share a tab: the active tab is a browser page (chrome://, the Web Store …). */
+  'TAB_NOT_SHAREABLE',
+  /** Watch: the code was for files or chat, not for a shared tab. */
+  'NOT_A_TAB',
+  /** Tab capture refused: the extension was not invoked on that tab (activeTab), or no grant. */
+  'TAB_CAPTURE_DENIED',
+  /** Tab capture: the tab is gone (closed, or no such tab). */
+  'TAB_GONE',
+  /** Tab capture: the tab is already captured (by Peerbeam or another extension). */
+  'TAB_ALREADY_CAPTURED',
+  /** Tab capture failed for another reason the platform gave (message: its text). */
+  'TAB_CAPTURE_FAILED',
+  /** The paired device asked for is not (or no longer) paired. */
+  'NO_SUCH_DEVICE',
+  /** The send page's files never reached the engine. */
+  'FILES_NOT_RECEIVED',
+  /** Settings: the signaling URL is not a ws:// or wss:// URL (message: why). */
+  'SIGNALING_URL_INVALID',
+  /** Settings: the device name is empty or too long (message: why). */
+  'DEVICE_NAME_INVALID',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -8,10 +8,10 @@ describe('the signaling URL setting', () => {
   });
 
   it.each(['', 'not a url', 'https://signal.example/ws', 'javascript:alert(1)'])(
-    'refuses %j with BAD_REQUEST',
+    'refuses %j with SIGNALING_URL_INVALID',
     (url) => {
       expect(() => validateSignalingUrl(url)).toThrowError(
-        expect.objectContaining({ code: 'BAD_REQUEST' }) as Error,
+        expect.objectContaining({ code: 'SIGNALING_URL_INVALID' }) as Error,
       );
     },
   );
@@ -23,9 +23,12 @@ describe('the device name setting', () => {
     expect(validateDeviceName('小明的电脑')).toBe('小明的电脑');
   });
 
-  it.each(['', '   ', '\u0000\u0001', 'x'.repeat(61)])('refuses %j with BAD_REQUEST', (name) => {
-    expect(() => validateDeviceName(name)).toThrowError(
-      expect.objectContaining({ code: 'BAD_REQUEST' }) as Error,
-    );
-  });
+  it.each(['', '   ', '\u0000\u0001', 'x'.repeat(61)])(
+    'refuses %j with DEVICE_NAME_INVALID',
+    (name) => {
+      expect(() => validateDeviceName(name)).toThrowError(
+        expect.objectContaining({ code: 'DEVICE_NAME_INVALID' }) as Error,
+      );
+    },
+  );
 });

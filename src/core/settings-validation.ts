@@ -8,10 +8,13 @@ export function validateSignalingUrl(url: string): string {
   try {
     parsed = new URL(url.trim());
   } catch {
-    throw new PeerbeamError('BAD_REQUEST', `not a URL: ${url}`);
+    throw new PeerbeamError('SIGNALING_URL_INVALID', `not a URL: ${url}`);
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
-    throw new PeerbeamError('BAD_REQUEST', 'the signaling URL must start with ws:// or wss://');
+    throw new PeerbeamError(
+      'SIGNALING_URL_INVALID',
+      'the signaling URL must start with ws:// or wss://',
+    );
   }
   return parsed.href;
 }
@@ -19,10 +22,10 @@ export function validateSignalingUrl(url: string): string {
 /** A device name as peers will see it (cleaned as theirs are on arrival), not too long. */
 export function validateDeviceName(name: string): string {
   const cleaned = cleanDeviceName(name);
-  if (!cleaned) throw new PeerbeamError('BAD_REQUEST', 'the device name is empty');
+  if (!cleaned) throw new PeerbeamError('DEVICE_NAME_INVALID', 'the device name is empty');
   if (cleaned.length > MAX_DEVICE_NAME_CHARS) {
     throw new PeerbeamError(
-      'BAD_REQUEST',
+      'DEVICE_NAME_INVALID',
       `the device name is longer than ${MAX_DEVICE_NAME_CHARS} characters`,
     );
   }

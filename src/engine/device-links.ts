@@ -207,7 +207,7 @@ export class DeviceLinks {
 
   get(id: string): DeviceLink {
     const link = this.links.get(id);
-    if (!link) throw new PeerbeamError('BAD_REQUEST', 'no such paired device');
+    if (!link) throw new PeerbeamError('NO_SUCH_DEVICE', 'no such paired device');
     return link;
   }
 

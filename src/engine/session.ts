@@ -12,7 +12,8 @@
  * While files are moving, a lost connection is recovered rather than fatal: first an ICE
  * restart on the same peer connection (its data channel survives), then, if that does not
  * bring it back, a new peer connection and a resume from the receiver's last checkpoint. When
- * signaling dropped too, both sides meet again in a mailbox derived from the session key.
+ * signaling dropped too, both sides meet again in a mailbox derived from the session key. What
+ * to try when is recovery-policy.ts's; recovery.ts drives it through `recoveryHost`.
  */
 import { toHex } from '../core/bytes.js';
 import { PeerbeamError, toErrorData } from '../core/errors.js';
@@ -28,6 +29,8 @@ import type { SessionRole, SessionStep, SessionView } from './views.js';
 import { FileReceiver, type SaveFile } from './file-receiver.js';
 import { FileSender, type OutgoingFile } from './file-sender.js';
 import type { Scratch } from './opfs-scratch.js';
+import { driveRecovery, type RecoveryHost } from './recovery.js';
+import { RECOVERY_TIMINGS, type RecoveryFailure, type RecoveryStep } from './recovery-policy.js';
 
 /** What a session uses of its peer connection (rtc/peer-link.ts; a test brings a fake). */
 export type SessionLink = Pick<
@@ -51,11 +54,6 @@ export type SessionLink = Pick<
 
 const MAX_CHAT_LINES = 200;
 const MAX_TEXT_CHARS = 4_000;
-/** How long a transfer keeps trying to get its connection back before it gives up. */
-const RECOVERY_DEADLINE_MS = 120_000;
-/** A connection 'disconnected' this long is treated as lost (consent checks stopped). */
-const DISCONNECTED_GRACE_MS = 2_000;
-const ICE_RESTART_WAIT_MS = 8_000;
 
 /** Why the peer ended a session before it was open; a refused `connect` names the device. */
 function byeError(reason: ByeReason | undefined, peerName: string): PeerbeamError {
@@ -321,7 +319,10 @@ export class Session {
     clearTimeout(this.disconnectedTimer);
     if (state === 'failed') void this.recover();
     if (state === 'disconnected') {
-      this.disconnectedTimer = setTimeout(() => void this.recover(), DISCONNECTED_GRACE_MS);
+      this.disconnectedTimer = setTimeout(
+        () => void this.recover(),
+        RECOVERY_TIMINGS.disconnectedGraceMs,
+      );
     }
   }
 
@@ -361,38 +362,55 @@ export class Session {
     const progress = this.transfer?.progress;
     progress?.setState('reconnecting');
     this.changed();
-    const deadline = Date.now() + RECOVERY_DEADLINE_MS;
-    let backoff = 500;
-    while (!this.isOver && Date.now() < deadline) {
-      try {
-        await this.ensureSealed(deadline);
-        if (this.healthy()) break;
-        if (this.requireSealed().role === 'A') {
-          const link = this.link;
-          if (link && !link.closed && this.channel?.readyState === 'open') {
-            await link.restartIce();
-            if ((await link.waitConnected(ICE_RESTART_WAIT_MS)) && this.healthy()) break;
-          }
-          this.transfer?.detach();
-          await this.connectLink((this.link?.generation ?? 0) + 1);
-          if (this.healthy()) break;
-        } else if (await this.waitHealthy(ICE_RESTART_WAIT_MS * 2)) {
-          break;
-        }
-      } catch {
-        // Not yet: signaling or the network is still down.
-      }
-      await new Promise((resolve) => setTimeout(resolve, backoff));
-      backoff = Math.min(backoff * 2, 5_000);
-    }
-    if (this.isOver) return;
-    if (!this.healthy()) {
+    const outcome = await driveRecovery(this.recoveryHost());
+    if (outcome === 'over' || this.isOver) return;
+    if (outcome === 'gave-up') {
       this.transfer?.cancel();
       this.fail(new PeerbeamError('CONNECTION_FAILED', 'the connection could not be recovered'));
       return;
     }
     if (progress?.state === 'reconnecting') progress.setState('transferring');
     this.changed();
+  }
+
+  /** The session as the recovery driver sees it: what is broken, and each step's doing. */
+  private recoveryHost(): RecoveryHost {
+    return {
+      role: this.requireSealed().role,
+      isOver: () => this.isOver,
+      healthy: () => this.healthy(),
+      diagnose: () => this.diagnose(),
+      take: (step, timeoutMs) => this.takeStep(step, timeoutMs),
+    };
+  }
+
+  private diagnose(): RecoveryFailure | undefined {
+    if (!this.requireSealed().isOpen) return 'signaling-lost';
+    if (this.healthy()) return undefined;
+    const link = this.link;
+    const channelStands = link && !link.closed && this.channel?.readyState === 'open';
+    return channelStands ? 'ice-failed' : 'connection-lost';
+  }
+
+  private async takeStep(step: RecoveryStep, timeoutMs: number): Promise<void> {
+    switch (step) {
+      case 'new-pake':
+        await this.ensureSealed(timeoutMs);
+        return;
+      case 'ice-restart': {
+        const link = this.link!;
+        await link.restartIce();
+        await link.waitConnected(timeoutMs);
+        return;
+      }
+      case 'new-connection':
+        this.transfer?.detach();
+        await this.connectLink((this.link?.generation ?? 0) + 1);
+        return;
+      case 'wait-for-peer':
+        await this.waitHealthy(timeoutMs);
+        return;
+    }
   }
 
   private healthy(): boolean {
@@ -413,12 +431,12 @@ export class Session {
    * session key and run the PAKE again with a secret derived from it. The server sees a new
    * random-looking mailbox id and nothing else.
    */
-  private async ensureSealed(deadline: number): Promise<SealedSignaling> {
+  private async ensureSealed(timeoutMs: number): Promise<SealedSignaling> {
     const current = this.requireSealed();
     if (current.isOpen) return current;
     const secret = resumeSecret(this.established!.sealed.keys.sessionKey);
     const mailbox = pairedMailboxId(secret);
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(deadline - Date.now())]);
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
     const connection = await SignalingConnection.open(this.options.signalingUrl(), signal);
     this.extraConnections.push(connection);
     try {

@@ -26,7 +26,7 @@ export async function takeBatch(batchId: string): Promise<OutgoingFile[]> {
   if (!fileBatches.has(batchId)) {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new PeerbeamError('BAD_REQUEST', 'the files never arrived')),
+        () => reject(new PeerbeamError('FILES_NOT_RECEIVED', 'the files never arrived')),
         10_000,
       );
       batchWaiters.set(batchId, () => {
