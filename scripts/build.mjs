@@ -9,7 +9,16 @@ import { build } from 'vite';
 const testBuild = process.argv.includes('--test');
 if (testBuild) process.env.PEERBEAM_TEST_BUILD = '1';
 
-await build({ logLevel: 'warn' });
+// The test build closes an idle offscreen document after a short grace (the e2e suite reads
+// the same file); the store build keeps src/core/host-idle.ts's HOST_IDLE_GRACE_MS.
+const testDefines = testBuild
+  ? {
+      __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__: JSON.parse(
+        readFileSync('test/fixtures/test-host-idle.json', 'utf8'),
+      ).graceMs.toString(),
+    }
+  : {};
+await build({ logLevel: 'warn', define: testDefines });
 // The no-install tab viewer the signaling service serves at /watch (dist-web/).
 await build({ configFile: 'src/web-viewer/vite.config.ts', logLevel: 'warn' });
 const outDir = testBuild ? 'dist-test' : 'dist';

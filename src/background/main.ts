@@ -11,15 +11,22 @@ import { onBlobDownloadEnded, saveDownload } from './downloads.js';
 import { notifyTransferEnded } from './notifications.js';
 import { handleMenuClick, lastLinkDevice, rebuildMenus, sendAndReport } from './link-menus.js';
 import { registerLinkNotificationListeners, showLink } from './link-notifications.js';
-import { ensureOffscreenDocument } from './offscreen-document.js';
+import { decideHost } from '../core/host-idle.js';
+import { storedWork } from '../engine/host-lifecycle.js';
+import {
+  closeIdleOffscreenDocument,
+  ifOffscreenDocument,
+  withOffscreenDocument,
+} from './offscreen-document.js';
 import { captureActiveTab, openTabViewer, showTabShareBadge, watchTabs } from './tab-share.js';
 
-/** Forwards a popup request to the offscreen document, creating it first if needed. */
+/**
+ * Forwards a request to the offscreen document, creating it first if needed: every request
+ * for the engine goes through here (the document exists only while there is work).
+ */
 function forward<M extends MethodName<'offscreen'>>(method: M) {
-  return async (...params: Params<'offscreen', M>) => {
-    await ensureOffscreenDocument();
-    return call('offscreen', method, ...params);
-  };
+  return (...params: Params<'offscreen', M>) =>
+    withOffscreenDocument(() => call('offscreen', method, ...params));
 }
 
 registerMethods('background', {
@@ -35,7 +42,11 @@ registerMethods('background', {
     const settings = await loadSettings();
     return forward('startSendFiles')({ batchId, settings, ...(deviceId ? { deviceId } : {}) });
   },
-  ensureReady: ensureOffscreenDocument,
+  // A request, not just a look: it restarts the document's grace, so the files that follow
+  // find it.
+  ensureReady: async () => {
+    await forward('ping')();
+  },
   acceptFiles: forward('acceptFiles'),
   declineFiles: forward('declineFiles'),
   cancelTransfer: forward('cancelTransfer'),
@@ -56,27 +67,39 @@ registerMethods('background', {
   getSettings: loadSettings,
   async setSettings(patch) {
     const settings = await saveSettings(patch);
-    await forward('configure')({ settings });
+    // A document that starts later reads the settings itself.
+    await ifOffscreenDocument(() => call('offscreen', 'configure', { settings }));
     return settings;
   },
-  async startTabShare({ quality }) {
-    const [tab, settings] = await Promise.all([captureActiveTab(), loadSettings()]);
-    return forward('startTabShare')({ ...tab, quality, settings });
-  },
+  // The document first: a tab-capture stream id is good for a few seconds only.
+  startTabShare: ({ quality }) =>
+    withOffscreenDocument(async () => {
+      const [tab, settings] = await Promise.all([captureActiveTab(), loadSettings()]);
+      return call('offscreen', 'startTabShare', { ...tab, quality, settings });
+    }),
   stopTabShare: forward('stopTabShare'),
   getTabShare: forward('getTabShare'),
   resumeTabShareCodes: forward('resumeTabShareCodes'),
   dismissTabShareWarning: forward('dismissTabShareWarning'),
   setTabShareBadge: showTabShareBadge,
   openTabViewer: ({ viewerId }) => openTabViewer(viewerId),
+  hostIdle: ({ epoch }) => closeIdleOffscreenDocument(epoch),
 });
 
-// Links to paired devices live in the offscreen document: start it with the browser, so this
-// device can be reached (and receive links) without opening the popup first.
-browser.runtime.onStartup.addListener(() => void ensureOffscreenDocument());
-browser.runtime.onInstalled.addListener(() => void ensureOffscreenDocument());
+// Links to paired devices live in the offscreen document: with paired devices (or links
+// queued for them) start it with the browser, so this device can be reached (and receive
+// links) without opening the popup first. With none, nothing runs until there is work.
+async function startHostIfNeeded(): Promise<void> {
+  const work = { holds: [], ...(await storedWork()) };
+  if (decideHost(work).action === 'keep') await forward('ping')();
+}
+browser.runtime.onStartup.addListener(() => void startHostIfNeeded());
+browser.runtime.onInstalled.addListener(() => void startHostIfNeeded());
 
-onBlobDownloadEnded((url) => void forward('downloadEnded')({ url }));
+// A download that ended frees the document's copy; without a document there is none.
+onBlobDownloadEnded(
+  (url) => void ifOffscreenDocument(() => call('offscreen', 'downloadEnded', { url })),
+);
 
 const sendLink = (deviceId: string, url: string, title: string) =>
   forward('sendLink')({ deviceId, url, title });
@@ -99,4 +122,4 @@ browser.commands.onCommand.addListener((command, tab) => {
 
 // A shared tab that closes or leaves for a browser page stops its share; a closed viewer tab
 // leaves the share it watched.
-watchTabs((params) => call('offscreen', 'tabGone', params));
+watchTabs((params) => ifOffscreenDocument(() => call('offscreen', 'tabGone', params)));

@@ -42,7 +42,8 @@ export interface Platform {
   openTabViewer(viewerId: string): Promise<number>;
   /**
    * The engine has work (a session, a live share) that must not be stopped; it calls the
-   * returned function when the work is over. Chromium's offscreen document stays anyway.
+   * returned function when the work is over. A host exists only while there is work
+   * (core/host-idle.ts): with no hold left, and no paired device or queued link, it may go.
    */
   keepAlive(reason: string): () => void;
   events: EngineEvents;

@@ -1,8 +1,11 @@
 /**
  * The engine's platform in Chromium's offscreen document: what it cannot do itself goes to the
  * service worker (downloads, settings in chrome.storage, the viewer tab, the badge), and its
- * events go to the popup. The document is never stopped while it exists: no keep-alive.
+ * events go to the popup. Chromium never stops the document while it exists; the host closes
+ * it when there is no work (../engine/host-lifecycle.ts), so keep-alive holds and changes to the
+ * stored devices and links go to the host's idle watch.
  */
+import { tabCaptureError } from '../core/tab-capture-errors.js';
 import { tabCaptureConstraints } from '../core/tab-quality.js';
 import type { TabShareView } from '../core/tab-share-view.js';
 import type { Platform } from '../engine/platform.js';
@@ -15,9 +18,19 @@ export interface ChromiumPlatform extends Platform {
   showBadge(view: TabShareView): void;
 }
 
-export function chromiumPlatform(): ChromiumPlatform {
-  /** Received files wait in OPFS until their download finished; then their copy goes. */
-  const savedFiles = new Map<string, () => Promise<void>>();
+/** What the host's idle watch (../engine/host-lifecycle.ts) hears from the platform. */
+export interface HostWorkWatch {
+  hold(reason: string): () => void;
+  /** Paired devices or queued links may have changed. */
+  storedWorkChanged(): void;
+}
+
+export function chromiumPlatform(watch: HostWorkWatch): ChromiumPlatform {
+  /**
+   * Received files wait in OPFS until their download finished; then their copy goes. The
+   * download reads the blob URL, which dies with the document: the host stays until then.
+   */
+  const savedFiles = new Map<string, { release: () => Promise<void>; done: () => void }>();
   let badge = '';
 
   const showBadge = (view: TabShareView) => {
@@ -35,23 +48,36 @@ export function chromiumPlatform(): ChromiumPlatform {
     async saveFile(file, relativePath, release) {
       // As octet-stream, so Chromium keeps the sender's extension instead of guessing one.
       const url = URL.createObjectURL(file.slice(0, file.size, 'application/octet-stream'));
-      savedFiles.set(url, release);
-      await call('background', 'saveDownload', { url, filename: `Peerbeam/${relativePath}` });
+      const done = watch.hold('saving a file');
+      savedFiles.set(url, { release, done });
+      try {
+        await call('background', 'saveDownload', { url, filename: `Peerbeam/${relativePath}` });
+      } catch (error) {
+        savedFiles.delete(url);
+        done();
+        throw error;
+      }
     },
     async downloadEnded(url) {
-      const release = savedFiles.get(url);
+      const saved = savedFiles.get(url);
       URL.revokeObjectURL(url);
-      if (!release) return;
+      if (!saved) return;
       savedFiles.delete(url);
-      await release();
+      try {
+        await saved.release();
+      } finally {
+        saved.done();
+      }
     },
     captureTab: ({ streamId, quality }) =>
-      navigator.mediaDevices.getUserMedia(
-        tabCaptureConstraints(streamId, quality) as MediaStreamConstraints,
-      ),
+      navigator.mediaDevices
+        .getUserMedia(tabCaptureConstraints(streamId, quality) as MediaStreamConstraints)
+        .catch((error: unknown) => {
+          throw tabCaptureError(error);
+        }),
     openTabViewer: async (viewerId) =>
       (await call('background', 'openTabViewer', { viewerId })).tabId,
-    keepAlive: () => () => undefined,
+    keepAlive: (reason) => watch.hold(reason),
     showBadge,
     events: {
       sessionChanged: (view) => notify('popup', 'sessionChanged', view),
@@ -59,8 +85,12 @@ export function chromiumPlatform(): ChromiumPlatform {
       devicesChanged: (devices) => {
         notify('popup', 'devicesChanged', devices);
         void call('background', 'devicesChanged', devices);
+        watch.storedWorkChanged();
       },
-      linksChanged: (links) => notify('popup', 'linksChanged', links),
+      linksChanged: (links) => {
+        notify('popup', 'linksChanged', links);
+        watch.storedWorkChanged();
+      },
       linkReceived: (link) => void call('background', 'showLink', link),
       tabShareChanged: (view) => {
         notify('popup', 'tabShareChanged', view);

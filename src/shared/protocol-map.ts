@@ -46,6 +46,8 @@ export interface Methods {
     // Tab share (offscreen → service worker: what only the service worker may do).
     setTabShareBadge(params: { live: boolean; viewers: number }): void;
     openTabViewer(params: { viewerId: string }): { tabId: number };
+    /** From the offscreen document: it has had no work for its grace period; close it. */
+    hostIdle(params: { epoch: number }): void;
   };
   offscreen: {
     configure(params: { settings: Settings }): void;
@@ -67,6 +69,8 @@ export interface Methods {
     connectDevice(params: { id: string }): SessionView;
     unpairDevice(params: { id: string }): void;
     ping(): 'pong';
+    /** Just before closing it: still no work, and nothing asked since the idle `epoch`? */
+    hostStillIdle(params: { epoch: number }): boolean;
     // Tab share: sharing side.
     startTabShare(params: {
       streamId: string;
