@@ -1,9 +1,15 @@
 /**
  * The player both viewers show (the extension's viewer page and the no-install web viewer):
  * the video, volume, fullscreen, and a clear state. No chrome.* here: each page passes its
- * own texts (chrome.i18n in the extension, a small table on the web).
+ * own texts (chrome.i18n in the extension, the bundled _locales tables on the web).
  *
  * `data-state` on the root: connecting → playing → ended (or failed). Tests read it.
+ *
+ * Each state's sentence is shown once: over the stage while nothing plays, in the control bar
+ * while playing. The overlay is the one live region (role=status) and always holds the
+ * sentence, so a screen reader hears each change once; while playing it is visually hidden and
+ * the bar's copy is hidden from assistive technology instead. The controls (mute, volume,
+ * fullscreen) exist only while something plays.
  */
 
 export interface PlayerTexts {
@@ -39,6 +45,8 @@ export class Player {
   readonly video: HTMLVideoElement;
   private readonly stage: HTMLElement;
   private readonly overlay: HTMLElement;
+  private readonly unmuteHint: HTMLButtonElement;
+  private readonly controls: HTMLElement;
   private readonly status: HTMLElement;
   private readonly muteButton: HTMLButtonElement;
   private readonly volume: HTMLInputElement;
@@ -50,9 +58,23 @@ export class Player {
   ) {
     this.video = element('video', { id: 'video', autoplay: true, playsInline: true });
     this.overlay = element('div', { id: 'overlay', className: 'overlay' });
-    this.stage = element('div', { className: 'stage' }, [this.video, this.overlay]);
+    this.overlay.setAttribute('role', 'status');
+    this.overlay.setAttribute('aria-atomic', 'true');
+    this.unmuteHint = element('button', {
+      id: 'unmute-hint',
+      type: 'button',
+      className: 'unmute-hint',
+      hidden: true,
+      textContent: texts.clickToUnmute,
+    });
+    this.stage = element('div', { className: 'stage' }, [
+      this.video,
+      this.overlay,
+      this.unmuteHint,
+    ]);
     this.status = element('span', { id: 'status', className: 'status' });
-    this.status.setAttribute('role', 'status');
+    // The overlay already says it to assistive technology.
+    this.status.setAttribute('aria-hidden', 'true');
     this.muteButton = element('button', { id: 'mute', type: 'button' });
     this.volume = element('input', {
       id: 'volume',
@@ -64,13 +86,13 @@ export class Player {
     });
     this.volume.setAttribute('aria-label', texts.volume);
     this.fullscreenButton = element('button', { id: 'fullscreen', type: 'button' });
-    const controls = element('div', { className: 'controls' }, [
+    this.controls = element('div', { className: 'controls', hidden: true }, [
       this.muteButton,
       this.volume,
       this.fullscreenButton,
       this.status,
     ]);
-    this.root = element('div', { className: 'player' }, [this.stage, controls]);
+    this.root = element('div', { className: 'player' }, [this.stage, this.controls]);
     container.append(this.root);
 
     this.muteButton.addEventListener('click', () => this.setMuted(!this.video.muted));
@@ -80,9 +102,7 @@ export class Player {
     });
     this.fullscreenButton.addEventListener('click', () => void this.toggleFullscreen());
     this.video.addEventListener('dblclick', () => void this.toggleFullscreen());
-    this.overlay.addEventListener('click', () => {
-      if (this.root.dataset.needsUnmute === 'true') this.setMuted(false);
-    });
+    this.unmuteHint.addEventListener('click', () => this.setMuted(false));
     document.addEventListener('fullscreenchange', () => this.renderControls());
     this.renderControls();
     this.setState('idle', '');
@@ -105,11 +125,24 @@ export class Player {
       // (Other rejections: playback was replaced or stopped meanwhile.)
       if (this.state !== 'playing' || (error as Error).name !== 'NotAllowedError') return;
       this.video.muted = true;
-      this.root.dataset.needsUnmute = 'true';
+      this.unmuteHint.hidden = false;
       this.overlay.textContent = this.texts.clickToUnmute;
       this.renderControls();
       void this.video.play().catch(() => undefined);
     });
+  }
+
+  /**
+   * Takes the keyboard focus (the page just hid the control that had it): the first control
+   * while playing, otherwise the sentence that says what is happening.
+   */
+  focus(): void {
+    if (this.state === 'playing') {
+      this.muteButton.focus();
+    } else {
+      this.overlay.tabIndex = -1;
+      this.overlay.focus();
+    }
   }
 
   /** The sharer stopped, or the connection ended: a final state, stated plainly. */
@@ -129,23 +162,23 @@ export class Player {
     const stream = this.video.srcObject;
     if (stream instanceof MediaStream) for (const track of stream.getTracks()) track.stop();
     this.video.srcObject = null;
-    delete this.root.dataset.needsUnmute;
+    this.unmuteHint.hidden = true;
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
   }
 
   private setState(state: PlayerState, text: string): void {
     this.root.dataset.state = state;
     document.body.dataset.state = state;
-    this.status.textContent = text;
-    this.overlay.textContent = state === 'playing' ? '' : text;
-    this.overlay.hidden = state === 'playing';
+    this.overlay.textContent = text;
+    this.status.textContent = state === 'playing' ? text : '';
+    this.controls.hidden = state !== 'playing';
   }
 
   private setMuted(muted: boolean): void {
     this.video.muted = muted;
-    if (!muted) {
-      delete this.root.dataset.needsUnmute;
-      if (this.state === 'playing') this.overlay.hidden = true;
+    if (!muted && !this.unmuteHint.hidden) {
+      this.unmuteHint.hidden = true;
+      this.overlay.textContent = this.status.textContent;
       void this.video.play().catch(() => undefined);
     }
     this.renderControls();
@@ -161,6 +194,5 @@ export class Player {
     this.fullscreenButton.textContent = document.fullscreenElement
       ? this.texts.exitFullscreen
       : this.texts.fullscreen;
-    if (this.root.dataset.needsUnmute === 'true') this.overlay.hidden = false;
   }
 }

@@ -4,7 +4,6 @@
  * RTCPeerConnection, because a MediaStream cannot move between documents; its signals travel
  * through the offscreen document's sealed link.
  */
-import browser from 'webextension-polyfill';
 import { toErrorData, type ErrorData } from '../core/errors.js';
 import type { ViewerSignal } from '../core/tab-share-view.js';
 import { describeError, t } from '../shared/i18n.js';
@@ -76,7 +75,9 @@ async function watch(viewerId: string, player: Player): Promise<void> {
   }
 }
 
-document.documentElement.lang = browser.i18n.getUILanguage();
+// The language of the messages shown, not the browser's UI language: a French browser gets
+// the English messages and must not be marked `fr`.
+document.documentElement.lang = t('viewerLanguageTag');
 document.title = t('viewerTitle');
 const app = document.getElementById('app');
 if (app) {

@@ -1,84 +1,86 @@
 /**
  * The no-install viewer: served by the signaling service at /watch, next to its WebSocket.
- * The code is typed, or arrives in the URL fragment (`/watch#7-apple-river`), which the
- * browser never sends to the server; it is removed from the address bar once read.
+ * The code is typed (in words, or the same code in digits), or arrives in the URL fragment
+ * (`/watch#7-apple-river`), which the browser never sends to the server; it is removed from
+ * the address bar once read. Its words are the extension's `_locales` (texts.ts).
  */
 import '../viewer/player.css';
 import './web.css';
-import { parseCode } from '../core/code.js';
-import { toErrorData, type ErrorData } from '../core/errors.js';
+import { toErrorData } from '../core/errors.js';
 import { codeFromFragment, signalingUrlFor } from '../core/tab-links.js';
-import { Player, type PlayerTexts } from '../viewer/player.js';
-import { WEB_TEXTS, fill, pickLanguage, type WebTexts } from './strings.js';
+import { Player } from '../viewer/player.js';
+import { codeStillUsable, readTypedCode } from './typed-code.js';
+import { describeCodeError, describeError, playerTexts, stepText, webTexts } from './texts.js';
 import { watchByCode } from './watch.js';
 
-const language = pickLanguage(navigator.languages);
-const texts: WebTexts = WEB_TEXTS[language];
-
-const playerTexts: PlayerTexts = {
-  connecting: texts.connecting,
-  watching: (name) => (name ? fill(texts.watchingNamed, { name }) : texts.watching),
-  ended: texts.ended,
-  failed: (detail) => fill(texts.failed, { detail }),
-  fullscreen: texts.fullscreen,
-  exitFullscreen: texts.exitFullscreen,
-  volume: texts.volume,
-  mute: texts.mute,
-  unmute: texts.unmute,
-  clickToUnmute: texts.clickToUnmute,
-};
-
-function describe(error: ErrorData): string {
-  if (error.code === 'BAD_REQUEST') return texts.notATab;
-  return fill(texts.errors[error.code] ?? texts.errors.other, { detail: error.message });
-}
+const texts = webTexts(navigator.languages);
+const { t } = texts;
+const shownTexts = playerTexts(texts);
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = byId<HTMLFormElement>('code-form');
 const input = byId<HTMLInputElement>('code');
 const app = byId<HTMLElement>('app');
 
-document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
-document.title = texts.title;
-byId('code-label').textContent = texts.codeLabel;
-byId('watch').textContent = texts.watch;
-byId('intro').textContent = texts.intro;
-input.placeholder = texts.codePlaceholder;
+document.documentElement.lang = texts.lang;
+document.title = t('watchTitle');
+byId('code-label').textContent = t('watchCodeLabel');
+byId('watch').textContent = t('watchButton');
+byId('intro').textContent = t('watchIntro');
+input.placeholder = t('watchCodePlaceholder');
 
-let player = new Player(app, playerTexts);
+let player = new Player(app, shownTexts);
 let leaving: AbortController | undefined;
 
 /** Each attempt gets a fresh player: ended and failed are final states. */
 function freshPlayer(): Player {
   player.root.remove();
-  player = new Player(app, playerTexts);
+  player = new Player(app, shownTexts);
   return player;
 }
 
-function start(code: string): void {
+/** After an attempt: a used code is not offered again; the field takes the next one. */
+function settle(outcome: Parameters<typeof codeStillUsable>[0]): void {
+  if (!codeStillUsable(outcome)) input.value = '';
+  input.focus();
+}
+
+function start(typed: string): void {
   leaving?.abort();
   const shown = freshPlayer();
   // Checked here first: a typo must not spend the code's one guess.
-  const parsed = parseCode(code);
-  if (!parsed.ok) {
-    shown.failed(describe({ code: 'CODE_INVALID', message: parsed.error.message }));
+  const read = readTypedCode(typed);
+  if (!read.ok) {
+    shown.failed(describeCodeError(texts, read.error));
+    settle('CODE_INVALID');
     return;
   }
   const abort = new AbortController();
   leaving = abort;
   shown.connecting();
+  // The form is hidden from now on: focus must not fall back to the page's body.
+  shown.focus();
   watchByCode(
     signalingUrlFor(location.href),
-    code,
-    texts.viewerName,
+    read.code,
+    t('watchViewerName'),
     {
-      step: (step) => shown.connecting(texts.steps[step]),
-      playing: (stream, name) => shown.play(stream, name),
-      ended: () => shown.ended(),
+      step: (step) => shown.connecting(stepText(texts, step)),
+      playing: (stream, name) => {
+        shown.play(stream, name);
+        shown.focus();
+      },
+      ended: () => {
+        shown.ended();
+        settle('ended');
+      },
     },
     abort.signal,
   ).catch((error: unknown) => {
-    if (!abort.signal.aborted) shown.failed(describe(toErrorData(error)));
+    if (abort.signal.aborted) return;
+    const data = toErrorData(error);
+    shown.failed(describeError(texts, data));
+    settle(data.code);
   });
 }
 

@@ -72,7 +72,7 @@ export async function watchByCode(
     sealed.send({ t: 'identity', name: viewerName, publicKey });
     const sharer = await identity;
     if ((await intent).kind !== 'tab') {
-      throw new PeerbeamError('BAD_REQUEST', 'not a shared tab');
+      throw new PeerbeamError('NOT_A_TAB', 'not a shared tab');
     }
 
     hooks.step('connecting-peer');
