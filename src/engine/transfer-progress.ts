@@ -64,6 +64,12 @@ export class TransferProgress {
     if (this.isFinal) return;
     if (state === 'reconnecting' && this.view.state !== 'reconnecting') this.view.recoveries++;
     this.view.state = state;
+    // Complete means every byte arrived and was verified: the counts say so too, whatever the
+    // last throttled report said ("149 MB of 152 MB" beside "complete").
+    if (state === 'complete') {
+      this.view.doneBytes = this.view.totalBytes;
+      for (const file of this.view.files) file.done = file.size;
+    }
     this.flush();
   }
 

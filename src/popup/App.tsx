@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
-import { toErrorData } from '../core/errors.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { toErrorData, type ErrorData } from '../core/errors.js';
 import { call, registerMethods } from '../shared/messaging.js';
 import { describeError, t } from '../shared/i18n.js';
 import {
@@ -10,7 +10,9 @@ import {
 } from '../shared/session-view.js';
 import { Links } from './Links.js';
 import { Devices } from './Devices.js';
+import { dismissedSession, rememberDismissed } from './dismissed.js';
 import { Home } from './Home.js';
+import { KnownAs } from './KnownAs.js';
 import { Session } from './Session.js';
 import { SettingsForm } from './SettingsForm.js';
 import type { TabShareView } from '../core/tab-share-view.js';
@@ -36,12 +38,40 @@ registerMethods('popup', {
   linksChanged: (links) => showLinks?.(links),
 });
 
+/**
+ * The first open of a fresh profile can race the offscreen document's start ("Something went
+ * wrong inside Peerbeam"): the popup's first questions are asked again before giving up.
+ */
+async function ask<T>(question: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await question();
+    } catch (error) {
+      if (attempt >= attempts || toErrorData(error).code !== 'INTERNAL') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+/** What a reopened popup shows: a running session, or the finish of a completed transfer. */
+function worthShowing(view: SessionView | null, dismissedId: unknown): SessionView | null {
+  if (!view || view.id === dismissedId) return null;
+  const ended = view.step === 'closed' || view.step === 'failed';
+  return !ended || view.transfer?.state === 'complete' ? view : null;
+}
+
 export function App() {
   const [session, setSession] = useState<SessionView | null>(null);
   const [devices, setDevices] = useState<DeviceView[]>([]);
   const [links, setLinks] = useState<LinkView[]>([]);
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<ErrorData | string | undefined>();
   const [tabShare, setTabShare] = useState<TabShareView | null>(null);
+  const [deviceName, setDeviceName] = useState<string | undefined>();
+  const [retryCode, setRetryCode] = useState<string | undefined>();
+  const [lastCode, setLastCode] = useState('');
+  const [announcement, setAnnouncement] = useState('');
+
+  const fail = (e: unknown) => setError(toErrorData(e));
 
   useEffect(() => {
     showSession = (view) => {
@@ -52,27 +82,29 @@ export function App() {
       );
     };
     // Re-attach: the popup closes whenever it loses focus, the session lives on offscreen.
-    call('background', 'getSession')
-      .then((view) => {
-        // A session that already ended is history: a fresh popup starts at Send / Receive.
-        const live = view && view.step !== 'closed' && view.step !== 'failed' ? view : null;
+    Promise.all([ask(() => call('background', 'getSession')), dismissedSession()])
+      .then(([view, dismissedId]) => {
+        const live = worthShowing(view, dismissedId);
         setSession((current) => current ?? live);
       })
-      .catch((e: unknown) => setError(describeError(toErrorData(e))));
+      .catch(fail);
+    ask(() => call('background', 'getSettings'))
+      .then((settings) => setDeviceName(settings.deviceName))
+      .catch(fail);
     showDevices = setDevices;
-    call('background', 'listDevices')
+    ask(() => call('background', 'listDevices'))
       .then(setDevices)
-      .catch((e: unknown) => setError(describeError(toErrorData(e))));
+      .catch(fail);
     showLinks = setLinks;
-    call('background', 'listLinks')
+    ask(() => call('background', 'listLinks'))
       .then(setLinks)
-      .catch((e: unknown) => setError(describeError(toErrorData(e))));
+      .catch(fail);
     showTabShare = (view) => setTabShare((current) => newerShare(current, view));
-    call('background', 'getTabShare')
+    ask(() => call('background', 'getTabShare'))
       .then((view) => {
         if (view?.step === 'live') setTabShare((current) => current ?? view);
       })
-      .catch((e: unknown) => setError(describeError(toErrorData(e))));
+      .catch(fail);
     return () => {
       showSession = undefined;
       showDevices = undefined;
@@ -81,23 +113,49 @@ export function App() {
     };
   }, []);
 
+  // Offers are announced politely, with who sends them (focus also moves to Accept).
+  const offeredBy = session?.transfer?.state === 'offered' ? session.peerName : undefined;
+  useEffect(() => {
+    if (session?.transfer?.state === 'offered')
+      setAnnouncement(t('popup_offerAnnounce', offeredBy ?? t('popup_otherDevice')));
+  }, [session?.id, session?.transfer?.state, offeredBy]);
+
+  // Back at Home after a session, focus lands on its first main control, not on <body>.
+  const hadSession = useRef(false);
+  useEffect(() => {
+    if (session) hadSession.current = true;
+    else if (hadSession.current) {
+      hadSession.current = false;
+      if (retryCode === undefined) document.getElementById('share-tab')?.focus();
+    }
+  }, [session, retryCode]);
+
   const run = (action: () => Promise<SessionView>) => {
     setError(undefined);
     action()
       .then((view) => setSession((current) => newerView(current, view)))
-      .catch((e: unknown) => setError(describeError(toErrorData(e))));
+      .catch(fail);
   };
+
+  const leave = (view: SessionView) => {
+    dismissed.add(view.id);
+    rememberDismissed(view.id);
+    setSession(null);
+  };
+
+  const errorText = typeof error === 'string' || !error ? error : describeError(error);
 
   return (
     <>
       <h1>{t('extName')}</h1>
+      <div class="sr-only" id="announce" role="status" aria-live="polite" aria-atomic="true">
+        {announcement}
+      </div>
       {tabShare && (
         <TabSharePanel
           view={tabShare}
           onStop={() => {
-            call('background', 'stopTabShare').catch((e: unknown) =>
-              setError(describeError(toErrorData(e))),
-            );
+            call('background', 'stopTabShare').catch(fail);
           }}
           onDone={() => setTabShare(null)}
         />
@@ -109,25 +167,21 @@ export function App() {
             dismissed.add(session.id);
             void call('background', 'closeSession').then(() => setSession(null));
           }}
-          onDone={() => {
-            dismissed.add(session.id);
-            setSession(null);
-          }}
+          onDone={() => leave(session)}
         />
       ) : session ? (
         <Session
           view={session}
-          onDone={() => {
-            dismissed.add(session.id);
-            setSession(null);
+          onDone={() => leave(session)}
+          onRetry={() => {
+            leave(session);
+            if (session.role === 'send') run(() => call('background', 'startSend'));
+            else setRetryCode(lastCode);
           }}
         />
       ) : (
         <>
-          <Home
-            onSend={() => run(() => call('background', 'startSend'))}
-            onReceive={(code) => run(() => call('background', 'startReceive', { code }))}
-          />
+          <KnownAs name={deviceName} onChanged={setDeviceName} />
           {tabShare?.step !== 'live' && (
             <TabShareStart
               onStart={(quality) => {
@@ -138,27 +192,48 @@ export function App() {
               }}
             />
           )}
+          <Home
+            {...(retryCode !== undefined ? { retryCode } : {})}
+            onReceive={(code) => {
+              setLastCode(code);
+              setRetryCode(undefined);
+              run(() => call('background', 'startReceive', { code }));
+            }}
+          />
           <Devices
             devices={devices}
             onConnect={(id) => run(() => call('background', 'connectDevice', { id }))}
             onUnpair={(id) => {
-              call('background', 'unpairDevice', { id }).catch((e: unknown) =>
-                setError(describeError(toErrorData(e))),
-              );
+              call('background', 'unpairDevice', { id }).catch(fail);
             }}
             onAutoOpen={(deviceId, on) => {
-              call('background', 'setAutoOpenLinks', { deviceId, on }).catch((e: unknown) =>
-                setError(describeError(toErrorData(e))),
-              );
+              call('background', 'setAutoOpenLinks', { deviceId, on }).catch(fail);
             }}
           />
           <Links links={links} />
+          <p class="more">
+            <button
+              type="button"
+              class="link"
+              id="send"
+              onClick={() => run(() => call('background', 'startSend'))}
+            >
+              {t('popup_chatByCode')}
+            </button>
+          </p>
         </>
       )}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
+      {errorText && (
+        <div class="error-box">
+          <p class="error" role="alert" id="popup-error">
+            {errorText}
+          </p>
+          {typeof error === 'object' && error.code === 'INTERNAL' && (
+            <button type="button" class="secondary" onClick={() => location.reload()}>
+              {t('popup_tryAgain')}
+            </button>
+          )}
+        </div>
       )}
       <SettingsForm />
     </>

@@ -1,33 +1,40 @@
 import browser from 'webextension-polyfill';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { codeCompletions, parseCode, typoIn, type CodeError } from '../core/code.js';
 import { describeCodeError, t } from '../shared/i18n.js';
 
-export function Home(props: { onSend: () => void; onReceive: (code: string) => void }) {
-  const [code, setCode] = useState('');
+/** Send files and Receive by code (Share this tab sits above, Chat by code below). */
+export function Home(props: {
+  onReceive: (code: string) => void;
+  /** A code to put back in the field, focused (after "Try again"). */
+  retryCode?: string;
+}) {
+  const [code, setCode] = useState(props.retryCode ?? '');
   // Checked before connecting: a typo must not spend the code's one guess at the server.
   const [invalid, setInvalid] = useState<CodeError | undefined>();
   const typo = invalid ? undefined : typoIn(code);
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (props.retryCode !== undefined) field.current?.select();
+  }, [props.retryCode]);
   return (
     <>
-      <div class="row">
-        <button
-          type="button"
-          id="send-files"
-          onClick={() => {
-            void browser.tabs.create({ url: browser.runtime.getURL('src/send/send.html') });
-            window.close();
-          }}
-        >
-          {t('sendFiles')}
-        </button>
-        <button type="button" class="secondary" id="send" onClick={props.onSend}>
-          {t('send')}
-        </button>
-      </div>
-      <h2>{t('receive')}</h2>
+      <h2 id="send-heading">{t('popup_sendHeading')}</h2>
+      <button
+        type="button"
+        id="send-files"
+        class="secondary wide"
+        onClick={() => {
+          void browser.tabs.create({ url: browser.runtime.getURL('src/send/send.html') });
+          window.close();
+        }}
+      >
+        {t('sendFiles')}
+      </button>
+      <h2 id="receive-heading">{t('receive')}</h2>
       <form
         class="row"
+        aria-labelledby="receive-heading"
         onSubmit={(event) => {
           event.preventDefault();
           if (!code.trim()) return;
@@ -38,7 +45,10 @@ export function Home(props: { onSend: () => void; onReceive: (code: string) => v
       >
         <input
           id="code"
+          ref={field}
           aria-label={t('codeLabel')}
+          aria-invalid={invalid ? 'true' : undefined}
+          aria-describedby={invalid ? 'session-error' : typo ? 'code-typo' : undefined}
           placeholder={t('codePlaceholder')}
           autoComplete="off"
           spellcheck={false}
@@ -55,7 +65,7 @@ export function Home(props: { onSend: () => void; onReceive: (code: string) => v
           ))}
         </datalist>
         <button type="submit" id="connect" disabled={!code.trim()}>
-          {t('connect')}
+          {t('popup_receiveButton')}
         </button>
       </form>
       {invalid && (

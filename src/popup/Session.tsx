@@ -1,22 +1,82 @@
 import { useState } from 'preact/hooks';
+import type { ErrorData } from '../core/errors.js';
 import { call } from '../shared/messaging.js';
 import { describeError, t, type MessageKey } from '../shared/i18n.js';
 import type { SessionView } from '../shared/session-view.js';
+import { useFocusOnStep } from './focus.js';
 import { Transfer } from './Transfer.js';
 
 const stepText = (step: SessionView['step']): string =>
   t(`step_${step.replaceAll('-', '_')}` as MessageKey);
 
-export function Session({ view, onDone }: { view: SessionView; onDone: () => void }) {
+/** Where the session is shown: the send page has no Settings of its own to point at. */
+export type SessionHost = 'popup' | 'send-page';
+
+/** Errors whose fix on the sending side is a fresh code (the old one is spent or gone). */
+const NEEDS_NEW_CODE: readonly ErrorData['code'][] = [
+  'CODE_MISMATCH',
+  'CODE_IN_USE',
+  'NO_SUCH_CODE',
+  'TIMEOUT',
+  'SIGNALING_REJECTED',
+  'SIGNALING_CLOSED',
+  'SIGNALING_UNREACHABLE',
+  'PEER_LEFT',
+  'CONNECTION_FAILED',
+];
+
+/** The error in words that name its real cause for this side of the session. */
+export function sessionErrorText(view: SessionView, error: ErrorData, host: SessionHost): string {
+  if (error.code === 'CODE_MISMATCH')
+    return t(view.role === 'send' ? 'popup_codeBurned' : 'popup_codeMismatchReceiver');
+  if (error.code === 'SIGNALING_UNREACHABLE' && host === 'send-page')
+    return t('popup_unreachableSendPage');
+  return describeError(error);
+}
+
+export function Session({
+  view,
+  onDone,
+  onRetry,
+  host = 'popup',
+}: {
+  view: SessionView;
+  onDone: () => void;
+  /** One click that fixes a failed session: a new code (sender) or back to the code field. */
+  onRetry?: () => void;
+  host?: SessionHost;
+}) {
   const [text, setText] = useState('');
   const [copied, setCopied] = useState(false);
   const finished = view.step === 'closed' || view.step === 'failed';
+  const transfer = view.transfer;
+  const showingCode = Boolean(view.code) && view.step === 'waiting-for-peer';
+  const codeHeading = useFocusOnStep<HTMLHeadingElement>(showingCode ? 'code' : undefined);
+  // Focus follows the step; a transfer focuses its own offer, progress or finish.
+  const statusFocus = useFocusOnStep<HTMLParagraphElement>(
+    transfer || showingCode ? undefined : view.step,
+  );
+  const errorFocus = useFocusOnStep<HTMLButtonElement>(view.error ? view.error.code : undefined);
+  // While an offer waits, the offer's Decline is the only way out; a transfer has its own.
+  const ownExit =
+    transfer?.state === 'complete' ||
+    (transfer && !finished && ['offered', 'transferring', 'reconnecting'].includes(transfer.state));
+  // Remember and chat come after the decision and out of the progress's way.
+  const chatting =
+    view.step === 'open' &&
+    (!transfer || !['offered', 'transferring', 'reconnecting'].includes(transfer.state));
+  const retryLabel =
+    view.role === 'send' && view.error && NEEDS_NEW_CODE.includes(view.error.code)
+      ? t('popup_newCode')
+      : t('popup_tryAgain');
 
   return (
     <section data-step={view.step}>
-      {view.code && view.step === 'waiting-for-peer' && (
+      {showingCode && (
         <>
-          <h2>{t('yourCode')}</h2>
+          <h2 id="code-heading" tabIndex={-1} ref={codeHeading}>
+            {t('yourCode')}
+          </h2>
           <div class="row">
             <div class="code" id="session-code">
               {view.code}
@@ -24,6 +84,8 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
             <button
               type="button"
               class="secondary"
+              id="copy-code"
+              aria-label={t('popup_copyCode')}
               onClick={() => {
                 void navigator.clipboard.writeText(view.code ?? '').then(() => setCopied(true));
               }}
@@ -34,11 +96,22 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           <p class="status">{t('codeHint')}</p>
         </>
       )}
+      {transfer && (
+        <Transfer
+          view={view}
+          transfer={transfer}
+          onDone={() => {
+            if (finished) onDone();
+            else void call('background', 'closeSession').then(onDone, onDone);
+          }}
+        />
+      )}
       <p
         class="status"
         id="status"
         role="status"
-        title={view.candidates}
+        tabIndex={-1}
+        ref={statusFocus}
         data-candidates={view.candidates}
       >
         {view.step === 'open' && view.peerName
@@ -49,20 +122,21 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           ` (${t(view.path === 'relay' ? 'pathRelay' : 'pathDirect')})`}
       </p>
       {view.error && (
-        <p
-          class="error"
-          id="session-error"
-          role="alert"
-          data-code={view.error.code}
-          title={view.error.message}
-        >
-          {describeError(view.error)}
-        </p>
+        <div class="error-box">
+          <p class="error" id="session-error" role="alert" data-code={view.error.code}>
+            {sessionErrorText(view, view.error, host)}
+          </p>
+          {onRetry && (
+            <button type="button" id="retry" ref={errorFocus} onClick={onRetry}>
+              {retryLabel}
+            </button>
+          )}
+        </div>
       )}
-      {view.verifier && view.step === 'open' && view.role !== 'paired' && (
+      {chatting && view.verifier && view.role !== 'paired' && (
         <p class="status">{t('verifier', view.verifier)}</p>
       )}
-      {view.step === 'open' && view.role !== 'paired' && view.peerName && (
+      {chatting && view.role !== 'paired' && view.peerName && (
         <p>
           {view.remembered ? (
             <span class="status" id="remembered">
@@ -80,7 +154,6 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           )}
         </p>
       )}
-      {view.transfer && <Transfer view={view} transfer={view.transfer} />}
       {view.messages.length > 0 && (
         <ul class="chat" id="chat">
           {view.messages.map((line) => (
@@ -91,7 +164,7 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
           ))}
         </ul>
       )}
-      {view.step === 'open' && (
+      {chatting && (
         <form
           class="row"
           onSubmit={(event) => {
@@ -106,27 +179,30 @@ export function Session({ view, onDone }: { view: SessionView; onDone: () => voi
             value={text}
             onInput={(event) => setText(event.currentTarget.value)}
           />
-          <button type="submit" id="send-message">
+          {/* Beside a transfer the chat is secondary: Accept / Done stay the one primary. */}
+          <button type="submit" id="send-message" class={transfer ? 'secondary' : undefined}>
             {t('sendMessage')}
           </button>
         </form>
       )}
-      <p>
-        {finished ? (
-          <button type="button" id="start-over" onClick={onDone}>
-            {t('startOver')}
-          </button>
-        ) : (
-          <button
-            type="button"
-            class="secondary"
-            id="cancel"
-            onClick={() => void call('background', 'closeSession').then(onDone)}
-          >
-            {t('cancel')}
-          </button>
-        )}
-      </p>
+      {!ownExit && (
+        <p>
+          {finished ? (
+            <button type="button" class="secondary" id="start-over" onClick={onDone}>
+              {t('startOver')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              class="secondary"
+              id="cancel"
+              onClick={() => void call('background', 'closeSession').then(onDone)}
+            >
+              {t('cancel')}
+            </button>
+          )}
+        </p>
+      )}
     </section>
   );
 }

@@ -9,13 +9,14 @@ import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
 import { describeError, t, type MessageKey } from '../shared/i18n.js';
 import { call } from '../shared/messaging.js';
 import type { SessionView } from '../shared/session-view.js';
+import { useFocusOnStep } from './focus.js';
 
 /** "Share this tab": the click is the user gesture tab capture needs. */
 export function TabShareStart(props: { onStart: (quality: TabQuality) => void }) {
   const [quality, setQuality] = useState<TabQuality>(DEFAULT_TAB_QUALITY);
   return (
     <>
-      <h2>{t('tabShareHeading')}</h2>
+      <h2 id="share-heading">{t('popup_shareHeading')}</h2>
       <div class="row">
         <button type="button" id="share-tab" onClick={() => props.onStart(quality)}>
           {t('shareThisTab')}
@@ -37,13 +38,14 @@ export function TabShareStart(props: { onStart: (quality: TabQuality) => void })
   );
 }
 
-function CopyButton({ text, id }: { text: string; id: string }) {
+function CopyButton({ text, id, label }: { text: string; id: string; label: string }) {
   const [copied, setCopied] = useState<string | undefined>();
   return (
     <button
       type="button"
       class="secondary"
       id={id}
+      aria-label={label}
       onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(text))}
     >
       {copied === text ? t('copied') : t('copy')}
@@ -159,10 +161,14 @@ export function TabSharePanel(props: {
   onDone: () => void;
 }) {
   const { view } = props;
+  // After Share (and when it ends) focus lands on the panel's heading, not on <body>.
+  const heading = useFocusOnStep<HTMLHeadingElement>(`${view.id}:${view.step}`);
   if (view.step === 'ended') {
     return (
       <section class="tab-share" data-share-step="ended">
-        <h2>{t('tabShareHeading')}</h2>
+        <h2 tabIndex={-1} ref={heading}>
+          {t('tabShareHeading')}
+        </h2>
         <p class="status" id="tab-share-ended">
           {t(ENDED_TEXT[view.ended ?? 'stopped'])}
         </p>
@@ -174,7 +180,9 @@ export function TabSharePanel(props: {
   }
   return (
     <section class="tab-share" data-share-step="live" data-watching={view.watching}>
-      <h2>{t('sharingThisTab')}</h2>
+      <h2 tabIndex={-1} ref={heading} id="tab-share-heading">
+        {t('sharingThisTab')}
+      </h2>
       {view.title && <p class="tab-title">{view.title}</p>}
       {view.code ? (
         <>
@@ -183,7 +191,7 @@ export function TabSharePanel(props: {
             <div class="code" id="tab-code">
               {view.code}
             </div>
-            <CopyButton text={view.code} id="tab-copy-code" />
+            <CopyButton text={view.code} id="tab-copy-code" label={t('popup_copyCode')} />
           </div>
           {view.watchUrl && (
             <>
@@ -196,7 +204,7 @@ export function TabSharePanel(props: {
                   value={view.watchUrl}
                   onFocus={(event) => event.currentTarget.select()}
                 />
-                <CopyButton text={view.watchUrl} id="tab-copy-link" />
+                <CopyButton text={view.watchUrl} id="tab-copy-link" label={t('popup_copyLink')} />
               </div>
               <QrCode text={view.watchUrl} />
               <p class="status" id="tab-watch-link-note">
@@ -213,23 +221,26 @@ export function TabSharePanel(props: {
         )
       )}
       <GuessWarning guesses={view.guesses} />
-      <p class="status" id="tab-viewers" data-count={view.watching}>
-        {view.watching === 0 ? t('tabNoViewers') : t('tabViewers', String(view.watching))}
-      </p>
-      {view.viewers.length > 0 && (
-        <ul class="viewers" id="tab-viewer-list">
-          {view.viewers.map((viewer) => (
-            <li
-              key={viewer.id}
-              data-stage={viewer.stage}
-              data-path={viewer.path}
-              title={viewer.candidates}
-            >
-              {viewerLine(viewer)}
-            </li>
-          ))}
-        </ul>
-      )}
+      {/* New viewers are announced politely: the count and the list are one live region. */}
+      <div role="status" aria-live="polite" aria-labelledby="tab-share-heading">
+        <p class="status" id="tab-viewers" data-count={view.watching}>
+          {view.watching === 0 ? t('tabNoViewers') : t('tabViewers', String(view.watching))}
+        </p>
+        {view.viewers.length > 0 && (
+          <ul class="viewers" id="tab-viewer-list">
+            {view.viewers.map((viewer) => (
+              <li
+                key={viewer.id}
+                data-stage={viewer.stage}
+                data-path={viewer.path}
+                title={viewer.candidates}
+              >
+                {viewerLine(viewer)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
       {view.error && (
         <p class="error" role="alert" data-code={view.error.code}>
           {describeError(view.error)}

@@ -4,15 +4,19 @@
  * structured clone over a BroadcastChannel; the page then shows the code and the progress.
  */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { toErrorData, type ErrorData } from '../core/errors.js';
 import { formatBytes } from '../core/progress.js';
 import { FILE_BATCH_CHANNEL, type FileBatch } from '../shared/file-batch.js';
-import { describeError, t } from '../shared/i18n.js';
+import { describeError, fileCount, setPageLanguage, t } from '../shared/i18n.js';
 import { call, registerMethods } from '../shared/messaging.js';
 import { StartedSessionView, type DeviceView, type SessionView } from '../shared/session-view.js';
 import { Session } from '../popup/Session.js';
+import { rememberDismissed } from '../popup/dismissed.js';
 import { fromDrop, fromInput, type PickedFile } from './pick.js';
+
+/** The picked-files step lists this many (a folder can hold thousands). */
+const LISTED = 200;
 
 const started = new StartedSessionView();
 let showSession: ((view: SessionView | null) => void) | undefined;
@@ -46,12 +50,30 @@ function SendPage() {
   const [devices, setDevices] = useState<DeviceView[]>([]);
   const [over, setOver] = useState(false);
   const [error, setError] = useState<ErrorData | undefined>();
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  const sendButton = useRef<HTMLButtonElement>(null);
+  const pickedHeading = useRef<HTMLHeadingElement>(null);
+  const lastTarget = useRef<'send' | 'heading'>('send');
 
   useEffect(() => {
     document.title = t('sendPageTitle');
+    setPageLanguage();
     showSession = setSession;
     void call('background', 'listDevices').then(setDevices);
   }, []);
+
+  const add = (more: PickedFile[]) => {
+    if (more.length === 0) return;
+    lastTarget.current = 'send';
+    setPicked((current) => [...current, ...more]);
+  };
+  // After a pick, focus lands on the next main control: "Send with a code".
+  useEffect(() => {
+    if (picked.length === 0) return;
+    if (lastTarget.current === 'send') sendButton.current?.focus();
+    else pickedHeading.current?.focus();
+  }, [picked]);
 
   const send = (deviceId?: string) => {
     setError(undefined);
@@ -70,9 +92,20 @@ function SendPage() {
         <h1>{t('sendPageTitle')}</h1>
         <Session
           view={session}
+          host="send-page"
           onDone={() => {
+            rememberDismissed(session.id);
+            started.reset();
+            // A delivered batch is done with; after a failure the same files stay picked.
+            if (session.transfer?.state === 'complete') setPicked([]);
+            setSession(null);
+          }}
+          // "New code" with the same files: one click after a burned or expired code.
+          onRetry={() => {
+            rememberDismissed(session.id);
             started.reset();
             setSession(null);
+            send();
           }}
         />
       </>
@@ -93,50 +126,85 @@ function SendPage() {
         onDrop={(event) => {
           event.preventDefault();
           setOver(false);
-          if (event.dataTransfer) {
-            void fromDrop(event.dataTransfer.items).then((more) =>
-              setPicked((current) => [...current, ...more]),
-            );
-          }
+          if (event.dataTransfer) void fromDrop(event.dataTransfer.items).then(add);
         }}
       >
         <p>{t('dropHere')}</p>
         <div class="row" style={{ justifyContent: 'center' }}>
-          <label class="button">
-            <input
-              id="pick-files"
-              type="file"
-              multiple
-              hidden
-              onChange={(event) => {
-                const more = fromInput(event.currentTarget.files);
-                setPicked((current) => [...current, ...more]);
-              }}
-            />
-            <span class="secondary-button">{t('pickFiles')}</span>
-          </label>
-          <label class="button">
-            <input
-              id="pick-folder"
-              type="file"
-              hidden
-              {...{ webkitdirectory: true }}
-              onChange={(event) => {
-                const more = fromInput(event.currentTarget.files);
-                setPicked((current) => [...current, ...more]);
-              }}
-            />
-            <span class="secondary-button">{t('pickFolder')}</span>
-          </label>
+          {/* Real buttons (Tab reaches them) that open the hidden pickers. */}
+          <button
+            type="button"
+            class="secondary"
+            id="choose-files"
+            onClick={() => filesInput.current?.click()}
+          >
+            {t('pickFiles')}
+          </button>
+          <button
+            type="button"
+            class="secondary"
+            id="choose-folder"
+            onClick={() => folderInput.current?.click()}
+          >
+            {t('pickFolder')}
+          </button>
+          <input
+            id="pick-files"
+            ref={filesInput}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            onChange={(event) => {
+              add(fromInput(event.currentTarget.files));
+              event.currentTarget.value = '';
+            }}
+          />
+          <input
+            id="pick-folder"
+            ref={folderInput}
+            type="file"
+            hidden
+            tabIndex={-1}
+            {...{ webkitdirectory: true }}
+            onChange={(event) => {
+              add(fromInput(event.currentTarget.files));
+              event.currentTarget.value = '';
+            }}
+          />
         </div>
       </div>
       {picked.length > 0 && (
-        <>
-          <p class="status" id="picked">
-            {picked.length} · {formatBytes(total)}
-          </p>
-          <div class="row">
-            <button type="button" id="send-by-code" onClick={() => send()}>
+        <section aria-labelledby="picked">
+          <h2 id="picked" tabIndex={-1} ref={pickedHeading} data-count={picked.length}>
+            {t('popup_pickedHeading', fileCount(picked.length), formatBytes(total))}
+          </h2>
+          <ul class="files picked" id="picked-files">
+            {picked.slice(0, LISTED).map((item, index) => (
+              <li key={`${index}:${item.path}`} data-path={item.path}>
+                <span class="name" title={item.path}>
+                  {item.path}
+                </span>
+                <span class="size">{formatBytes(item.file.size)}</span>
+                <button
+                  type="button"
+                  class="link remove"
+                  aria-label={t('popup_removeFile', item.path)}
+                  onClick={() => {
+                    lastTarget.current = 'heading';
+                    setPicked((current) => current.filter((_, i) => i !== index));
+                  }}
+                >
+                  ✕
+                </button>
+              </li>
+            ))}
+            {picked.length > LISTED && (
+              <li>{t('popup_moreFiles', String(picked.length - LISTED))}</li>
+            )}
+          </ul>
+          <div class="row wrap">
+            <button type="button" id="send-by-code" ref={sendButton} onClick={() => send()}>
               {t('sendByCode')}
             </button>
             {devices
@@ -147,18 +215,26 @@ function SendPage() {
                   class="secondary"
                   key={device.id}
                   data-device={device.name}
+                  aria-label={t('popup_sendToDevice', device.name)}
                   onClick={() => send(device.id)}
                 >
                   {device.name}
                 </button>
               ))}
           </div>
-        </>
+        </section>
       )}
       {error && (
-        <p class="error" id="send-error" role="alert" data-code={error.code}>
-          {describeError(error)}
-        </p>
+        <div class="error-box">
+          <p class="error" id="send-error" role="alert" data-code={error.code}>
+            {error.code === 'SIGNALING_UNREACHABLE'
+              ? t('popup_unreachableSendPage')
+              : describeError(error)}
+          </p>
+          <button type="button" id="send-retry" onClick={() => send()}>
+            {t('popup_tryAgain')}
+          </button>
+        </div>
       )}
     </>
   );

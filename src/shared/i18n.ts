@@ -33,3 +33,18 @@ export function describeCodeError(error: CodeError): string {
         : t('codeError_UNKNOWN_WORD', word);
   }
 }
+
+/** "1 file" / "6 files": chrome.i18n has no plural rules, so one and other are two keys. */
+export function fileCount(count: number): string {
+  return count === 1 ? t('popup_filesOne') : t('popup_filesOther', String(count));
+}
+
+/**
+ * Every page says which language it is in (screen readers pick their voice from it): the tag
+ * of the translation chrome.i18n chose for the text. getUILanguage() and @@ui_locale can
+ * name another language than the one the messages came from (seen: "en-US" beside Chinese
+ * text when the locale comes from LANGUAGE on Linux).
+ */
+export function setPageLanguage(): void {
+  document.documentElement.lang = t('popup_htmlLang') || browser.i18n.getUILanguage();
+}
