@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'SAVE_FAILED',
   'LINK_REFUSED',
   'OFFER_TOO_LARGE',
+  'CODE_EXPIRED',
+  'TOO_MANY_ATTEMPTS',
   /** A paired device turned down a session: one is running there (message: its name). */
   'PEER_BUSY',
   /** A paired device turned down a session or link: this device asked too often. */

@@ -22,12 +22,16 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const SERVER_ERROR_TO_CODE: Partial<Record<SignalingErrorCode, ErrorCode>> = {
   NO_SUCH_NAMEPLATE: 'NO_SUCH_CODE',
   MAILBOX_FULL: 'CODE_IN_USE',
+  RATE_LIMITED: 'TOO_MANY_ATTEMPTS',
 };
 
-function closeToError(code: number, reason: string): PeerbeamError {
+/** Why the server closed the socket, as the error a person can act on. */
+export function closeToError(code: number, reason: string): PeerbeamError {
   if (code === CloseCode.PROTOCOL_MISMATCH) {
     return new PeerbeamError('PROTOCOL_MISMATCH', reason || 'protocol version mismatch');
   }
+  // An expired code is not a refusal: nobody used it in time, and a new one will do.
+  if (code === CloseCode.MAILBOX_EXPIRED) return new PeerbeamError('CODE_EXPIRED', reason);
   if (code >= 4000 && code < 5000) {
     return new PeerbeamError('SIGNALING_REJECTED', `${code}: ${reason}`);
   }
