@@ -1,6 +1,7 @@
 import browser from 'webextension-polyfill';
 import type en from '../../_locales/en/messages.json';
 import type { CodeError } from '../core/code.js';
+import { codeErrorText } from '../core/code-error-text.js';
 import type { ErrorData } from '../core/errors.js';
 
 export type MessageKey = keyof typeof en;
@@ -17,21 +18,7 @@ export function describeError(error: ErrorData): string {
 
 /** Why a typed code is not one, in the reader's language (the core's own text is English). */
 export function describeCodeError(error: CodeError): string {
-  const word = error.word ?? '';
-  switch (error.code) {
-    case 'EMPTY':
-      return t('codeError_EMPTY');
-    case 'BAD_NAMEPLATE':
-      return t('codeError_BAD_NAMEPLATE', word);
-    case 'WRONG_WORD_COUNT':
-      return t('codeError_WRONG_WORD_COUNT', String(error.count ?? 0));
-    case 'AMBIGUOUS_WORD':
-      return t('codeError_AMBIGUOUS_WORD', word, (error.suggestions ?? []).join(', '));
-    case 'UNKNOWN_WORD':
-      return error.suggestions?.length
-        ? t('codeTypo', word, error.suggestions.join(', '))
-        : t('codeError_UNKNOWN_WORD', word);
-  }
+  return codeErrorText((key, ...substitutions) => t(key as MessageKey, ...substitutions), error);
 }
 
 /** "1 file" / "6 files": chrome.i18n has no plural rules, so one and other are two keys. */

@@ -12,6 +12,19 @@
  * fullscreen) exist only while something plays.
  */
 
+type ViewerKey =
+  | 'viewerConnecting'
+  | 'viewerWatching'
+  | 'viewerWatchingUnnamed'
+  | 'viewerEnded'
+  | 'viewerFailed'
+  | 'viewerFullscreen'
+  | 'viewerExitFullscreen'
+  | 'viewerVolume'
+  | 'viewerMute'
+  | 'viewerUnmute'
+  | 'viewerClickToUnmute';
+
 export interface PlayerTexts {
   connecting: string;
   /** "Watching Alice's tab"; the name may be unknown. */
@@ -25,6 +38,24 @@ export interface PlayerTexts {
   unmute: string;
   /** Shown when the browser refused to start the sound without a click. */
   clickToUnmute: string;
+}
+
+/** The player's words from a page's translate function (chrome.i18n, or /watch's tables). */
+export function playerTextsFrom(
+  t: (key: ViewerKey, ...substitutions: string[]) => string,
+): PlayerTexts {
+  return {
+    connecting: t('viewerConnecting'),
+    watching: (name) => (name ? t('viewerWatching', name) : t('viewerWatchingUnnamed')),
+    ended: t('viewerEnded'),
+    failed: (detail) => t('viewerFailed', detail),
+    fullscreen: t('viewerFullscreen'),
+    exitFullscreen: t('viewerExitFullscreen'),
+    volume: t('viewerVolume'),
+    mute: t('viewerMute'),
+    unmute: t('viewerUnmute'),
+    clickToUnmute: t('viewerClickToUnmute'),
+  };
 }
 
 export type PlayerState = 'idle' | 'connecting' | 'playing' | 'ended' | 'failed';

@@ -1,6 +1,6 @@
 /**
- * The extension's viewer page: opened by the offscreen document when a code session turns out
- * to be a shared tab (src/offscreen/tab-viewer-bridge.ts). It owns the receiving
+ * The extension's viewer page: opened by the engine (in Chromium, the offscreen document) when a code session turns out
+ * to be a shared tab (src/engine/tab-viewer-bridge.ts). It owns the receiving
  * RTCPeerConnection, because a MediaStream cannot move between documents; its signals travel
  * through the offscreen document's sealed link.
  */
@@ -8,21 +8,10 @@ import { toErrorData, type ErrorData } from '../core/errors.js';
 import type { ViewerSignal } from '../core/tab-share-view.js';
 import { describeError, t } from '../shared/i18n.js';
 import { call } from '../shared/messaging.js';
-import { Player, type PlayerTexts } from './player.js';
+import { Player, playerTextsFrom, type PlayerTexts } from './player.js';
 import { TabReceiver } from './tab-receiver.js';
 
-const texts: PlayerTexts = {
-  connecting: t('viewerConnecting'),
-  watching: (name) => (name ? t('viewerWatching', name) : t('viewerWatchingUnnamed')),
-  ended: t('viewerEnded'),
-  failed: (detail) => t('viewerFailed', detail),
-  fullscreen: t('viewerFullscreen'),
-  exitFullscreen: t('viewerExitFullscreen'),
-  volume: t('viewerVolume'),
-  mute: t('viewerMute'),
-  unmute: t('viewerUnmute'),
-  clickToUnmute: t('viewerClickToUnmute'),
-};
+const texts: PlayerTexts = playerTextsFrom(t);
 
 /** How the share ended decides what the page says: the sharer stopping is not a failure. */
 const isPlainEnd = (ended: ErrorData) => ended.code === 'PEER_LEFT' || ended.code === 'CANCELLED';

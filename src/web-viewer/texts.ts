@@ -7,6 +7,7 @@ import en from '../../_locales/en/messages.json';
 import zhCN from '../../_locales/zh_CN/messages.json';
 import type { CodeError } from '../core/code.js';
 import type { DigitCodeError } from '../core/code-digits.js';
+import { codeErrorText } from '../core/code-error-text.js';
 import type { ErrorData } from '../core/errors.js';
 import {
   languageTag,
@@ -15,7 +16,7 @@ import {
   type LocaleMessages,
 } from '../core/locale-messages.js';
 import type { SessionStep } from '../core/session-step.js';
-import type { PlayerTexts } from '../viewer/player.js';
+import { playerTextsFrom, type PlayerTexts } from '../viewer/player.js';
 
 export type MessageKey = keyof typeof en;
 
@@ -49,29 +50,9 @@ export function describeError({ t }: WebTexts, error: ErrorData): string {
 
 /** Why a typed code is not one, in the page's language (the core's own text is English). */
 export function describeCodeError({ t }: WebTexts, error: CodeError | DigitCodeError): string {
-  const word = error.word ?? '';
-  const count = String(error.count ?? 0);
-  const detail = ((): string => {
-    switch (error.code) {
-      case 'EMPTY':
-        return t('codeError_EMPTY');
-      case 'BAD_NAMEPLATE':
-        return t('codeError_BAD_NAMEPLATE', word);
-      case 'WRONG_WORD_COUNT':
-        return t('codeError_WRONG_WORD_COUNT', count);
-      case 'AMBIGUOUS_WORD':
-        return t('codeError_AMBIGUOUS_WORD', word, (error.suggestions ?? []).join(', '));
-      case 'UNKNOWN_WORD':
-        return error.suggestions?.length
-          ? t('codeTypo', word, error.suggestions.join(', '))
-          : t('codeError_UNKNOWN_WORD', word);
-      case 'WRONG_DIGIT_COUNT':
-        return t('watchDigitError_WRONG_DIGIT_COUNT', count);
-      case 'WRONG_DIGIT':
-        return t('watchDigitError_WRONG_DIGIT');
-    }
-  })();
-  return t('error_CODE_INVALID', detail);
+  const translate = (key: string, ...substitutions: string[]) =>
+    t(key as MessageKey, ...substitutions);
+  return t('error_CODE_INVALID', codeErrorText(translate, error));
 }
 
 export function stepText({ t }: WebTexts, step: SessionStep): string {
@@ -81,16 +62,5 @@ export function stepText({ t }: WebTexts, step: SessionStep): string {
 }
 
 export function playerTexts({ t }: WebTexts): PlayerTexts {
-  return {
-    connecting: t('viewerConnecting'),
-    watching: (name) => (name ? t('viewerWatching', name) : t('viewerWatchingUnnamed')),
-    ended: t('viewerEnded'),
-    failed: (detail) => t('viewerFailed', detail),
-    fullscreen: t('viewerFullscreen'),
-    exitFullscreen: t('viewerExitFullscreen'),
-    volume: t('viewerVolume'),
-    mute: t('viewerMute'),
-    unmute: t('viewerUnmute'),
-    clickToUnmute: t('viewerClickToUnmute'),
-  };
+  return playerTextsFrom(t);
 }
