@@ -41,12 +41,13 @@ describe('keyboard only', () => {
   it('keyboard only: send files, receive and accept with Tab/Enter/Space, focus on each new step', async () => {
     const sendPage = await openSendPage(alice);
     await sendPage.bringToFront();
-    // "Choose files" is a real button Tab reaches; Enter opens the picker.
+    // "Choose files" is a real button Tab reaches; Enter opens the picker. Playwright turns on
+    // file-chooser interception only when someone waits for one, asynchronously: start waiting
+    // before the Tab presses, or a fast Enter opens the picker before it is intercepted.
+    const chooserSeen = sendPage.waitForEvent('filechooser');
     await tabTo(sendPage, '#choose-files');
-    const [chooser] = await Promise.all([
-      sendPage.waitForEvent('filechooser'),
-      sendPage.keyboard.press('Enter'),
-    ]);
+    await sendPage.keyboard.press('Enter');
+    const chooser = await chooserSeen;
     await chooser.setFiles([join(work, 'report.pdf')]);
     await expect.poll(() => focused(sendPage)).toBe('send-by-code');
     await sendPage.keyboard.press('Enter');
