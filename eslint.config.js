@@ -28,6 +28,15 @@ const layers = [
       },
       { group: ['webextension-polyfill'], message: 'The engine uses no extension API.' },
     ],
+    // Its tests also use the fakes of our own interfaces under test/fakes.
+    testPatterns: [
+      {
+        group: ['../*', '!../core', '!../rtc', '!../..', '../../*', '!../../test'],
+        message: 'src/rtc tests import src/core, src/rtc and test/fakes only.',
+      },
+      { group: ['../../test/*', '!../../test/fakes'], message: 'src/rtc tests use test/fakes.' },
+      { group: ['webextension-polyfill'], message: 'The engine uses no extension API.' },
+    ],
   },
   {
     files: ['src/engine/**'],

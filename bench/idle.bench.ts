@@ -22,25 +22,15 @@ import { launchBrowser, type PeerbeamBrowser } from '../test/harness/browser.js'
 import { pairBrowsers } from '../test/harness/pairing.js';
 import { CHROMIUM, assertIsolatedNetwork } from '../test/harness/paths.js';
 import { startSignaling } from '../test/harness/signaling.js';
+import { BROWSER_FLAGS } from '../test/harness/browser.js';
 import { median, metric, report, type Metric } from './report.js';
 
 const RUNS = Number(process.env.IDLE_BENCH_RUNS ?? 3);
 /** The figure: 15 s after start, when start-up work is over. */
 const IDLE_MS = Number(process.env.IDLE_BENCH_MS ?? 15_000);
 
-/** The e2e harness's flags (test/harness/browser.ts), minus its extension. */
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-  '--allow-loopback-in-peer-connection',
-];
+/** The e2e harness's flags, minus its extension (each profile loads its own). */
+const FLAGS = [...BROWSER_FLAGS, '--allow-loopback-in-peer-connection'];
 
 interface Memory {
   rssMiB: number;

@@ -11,7 +11,15 @@ interface Side {
   wake: () => void;
 }
 
-export function fakeMailbox(): { a: SignalingConnection; b: SignalingConnection } {
+export interface FakeMailboxOptions {
+  /** B's relays after this many are lost: a peer that goes silent mid-handshake. */
+  relaysFromB?: number;
+}
+
+export function fakeMailbox(options: FakeMailboxOptions = {}): {
+  a: SignalingConnection;
+  b: SignalingConnection;
+} {
   const sides: [Side, Side] = [
     { queue: [], wake: () => undefined },
     { queue: [], wake: () => undefined },
@@ -23,9 +31,11 @@ export function fakeMailbox(): { a: SignalingConnection; b: SignalingConnection 
       other.queue.push(frame);
       other.wake();
     };
+    let relays = 0;
+    const muted = () => self === 1 && ++relays > (options.relaysFromB ?? Infinity);
     return {
       send(frame: ClientFrame) {
-        if (frame.type === 'relay') deliver({ type: 'relay', body: frame.body });
+        if (frame.type === 'relay' && !muted()) deliver({ type: 'relay', body: frame.body });
         if (frame.type === 'release') deliver({ type: 'peer', event: 'left', mood: frame.mood });
       },
       async next(signal?: AbortSignal): Promise<ServerFrame> {

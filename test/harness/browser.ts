@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { CHROMIUM, EXTENSION_ID, TEST_DIST } from './paths.js';
 
-/** Flags from ../shared/BROWSER-TESTING.md: headless, no background traffic, loopback ICE. */
-const FLAGS = [
+/** Flags from ../shared/BROWSER-TESTING.md: headless, no background traffic (benches too). */
+export const BROWSER_FLAGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
@@ -15,6 +15,10 @@ const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+];
+/** ...with the test build of the extension loaded. */
+const FLAGS = [
+  ...BROWSER_FLAGS,
   `--disable-extensions-except=${TEST_DIST}`,
   `--load-extension=${TEST_DIST}`,
 ];
