@@ -3,14 +3,15 @@
  * blocks every frame (harness/tab-probe.page.ts); viewers decode the frames they receive, and
  * every value they decode must be one the shared tab painted.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { playTone, receivedLoudness, watchOffscreenAudio } from './harness/offscreen-audio.js';
-import { CHROMIUM, EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
+import { EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
+import { launchPlainChromium } from './harness/watch-page.js';
 import {
   decodeStats,
   paintedValues,
@@ -148,16 +149,7 @@ describe('share the current tab live', () => {
     await nextCode(sharer, code);
     const link = await sharer.locator('#tab-watch-link').inputValue();
     const qrLink = await sharer.locator('#tab-qr').getAttribute('data-link');
-    plain ??= await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: false,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--allow-loopback-in-peer-connection',
-      ],
-    });
+    plain ??= await launchPlainChromium();
     const context = await plain.newContext();
     // A plain page gathers loopback host candidates only with media permission (BROWSER-TESTING.md).
     await context.grantPermissions(['camera', 'microphone'], { origin: signaling.httpUrl });
