@@ -31,7 +31,7 @@ export default defineConfig({
           name: 'nat',
           include: ['test/nat/**/*.nat.ts'],
           environment: 'node',
-          // A session that must fail takes PeerLink's 20 s timeout; launches add a few seconds.
+          // A session that must fail takes the peer connection's 20 s timeout (src/rtc/peer-connection.ts); launches add a few seconds.
           testTimeout: 90_000,
           hookTimeout: 60_000,
           // Each file builds namespaces and launches two Chromium instances: one file at a time.

@@ -1,6 +1,6 @@
 /**
  * The host exists only when needed (issue #14): the offscreen document is created when there is
- * work (a session, a share, a device link to keep, a queued link) and closed once there is none.
+ * work (a session, a share, a device line to keep, a queued link) and closed once there is none.
  * The test build closes an idle document after test/fixtures/test-host-idle.json's grace.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -95,7 +95,7 @@ describe('the host exists only when needed', () => {
   it('with a paired device it keeps one', async () => {
     const [carol, dave] = await Promise.all([launch('carol'), launch('dave')]);
     await pairBrowsers(carol, dave);
-    // Well past the grace: the device link must stay online, so the document stays.
+    // Well past the grace: the device line must stay online, so the document stays.
     await new Promise((resolve) => setTimeout(resolve, hostIdle.graceMs * 2 + 2_000));
     expect(await offscreenDocuments(carol)).toBe(1);
     expect(await offscreenDocuments(dave)).toBe(1);

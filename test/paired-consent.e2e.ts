@@ -2,7 +2,7 @@
  * A paired device does not act for the person (issue #13, item 2). The hostile device is a
  * real second Chromium with the extension, paired the way people pair; where it must send
  * what the app never sends (a `connect` for a tab, a `connect` in the middle of a transfer)
- * it sends raw sealed signals over its real device link (harness/paired-consent-offscreen.ts).
+ * it sends raw sealed signals over its real device line (harness/paired-consent-offscreen.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { sha256File, waitForDownloads, writeRandomFile } from './harness/files.js';
-import { sendOverDeviceLink } from './harness/paired-consent-offscreen.js';
+import { sendOverDeviceLine } from './harness/paired-consent-offscreen.js';
 import { pairBrowsers, pairedDeviceId } from './harness/pairing.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
@@ -113,7 +113,7 @@ describe('a paired device acts only with consent', () => {
     );
 
     // Mid-transfer, the paired device asks for sessions of its own.
-    await sendOverDeviceLink(alice, 'Bob desktop', [
+    await sendOverDeviceLine(alice, 'Bob desktop', [
       { t: 'connect', kind: 'chat', sid: 'mid-transfer-chat' },
       { t: 'connect', kind: 'files', sid: 'mid-transfer-files' },
     ]);
@@ -158,7 +158,7 @@ describe('a paired device acts only with consent', () => {
       bob.context.pages().filter((page) => page.url().includes('/src/viewer/')).length;
     expect(viewerTabs()).toBe(0);
 
-    await sendOverDeviceLink(alice, 'Bob desktop', [
+    await sendOverDeviceLine(alice, 'Bob desktop', [
       { t: 'connect', kind: 'tab', sid: 'unasked-tab' },
     ]);
     await new Promise((resolve) => setTimeout(resolve, 5_000));

@@ -199,4 +199,22 @@ describe('the popup a first-time user meets', () => {
     await expect(sendPage.locator('#picked').textContent()).resolves.toBe('1 file · 420\u00a0KB');
     await sendPage.close();
   });
+
+  it('the first open of a fresh profile shows no "Something went wrong" (10 fresh profiles)', async () => {
+    for (let profile = 0; profile < 10; profile++) {
+      const fresh = await launchBrowser({ name: `ux-fresh-${profile}` });
+      try {
+        // Straight away, as a person clicks the icon right after installing.
+        const popup = await fresh.openPopup();
+        await popup.locator('#share-tab').waitFor();
+        await expect(knownAs(popup)).resolves.toMatch(/^You are known as /);
+        // Time for the answers (or errors) to the popup's first questions to arrive.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const problems = await popup.locator('#popup-error').allTextContents();
+        expect(problems, `profile ${profile}`).toEqual([]);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
 });

@@ -28,13 +28,21 @@ export interface LinkToShow {
 /** One at a time: links arrive in bursts, and each must see the count the last one left. */
 let showing: Promise<void> = Promise.resolve();
 
-export function showLink(link: LinkToShow): Promise<void> {
-  const next = showing.then(() => showOne(link));
+/** Firefox's notifications take no buttons (they throw): there a click opens the link. */
+export interface LinkNotificationStyle {
+  buttons: boolean;
+}
+
+export function showLink(
+  link: LinkToShow,
+  style: LinkNotificationStyle = { buttons: true },
+): Promise<void> {
+  const next = showing.then(() => showOne(link, style));
   showing = next.catch(() => undefined);
   return next;
 }
 
-async function showOne(link: LinkToShow): Promise<void> {
+async function showOne(link: LinkToShow, style: LinkNotificationStyle): Promise<void> {
   const checked = checkLink(link.url, link.title);
   if (!checked.ok) return; // checked before, but nothing but http(s) ever reaches tabs.create
   if (link.autoOpen) {
@@ -55,7 +63,7 @@ async function showOne(link: LinkToShow): Promise<void> {
     title: t('linkFrom', link.deviceName),
     message: linkLabel(checked.url, checked.title),
     contextMessage: new URL(checked.url).host,
-    buttons: [{ title: t('open') }, { title: t('dismiss') }],
+    ...(style.buttons ? { buttons: [{ title: t('open') }, { title: t('dismiss') }] } : {}),
   });
 }
 
@@ -72,8 +80,11 @@ async function countMore(deviceName: string): Promise<void> {
     message: t('consentLinksMoreBody'),
   };
   // update() answers false for a notification that is gone (closed): then make it anew.
-  // chrome.* here: the polyfill has no notifications.update.
-  const updated = await chrome.notifications.update(id, options).catch(() => false);
+  // chrome.* here: the polyfill has no notifications.update (nor has Firefox).
+  const updated =
+    typeof chrome.notifications.update === 'function'
+      ? await chrome.notifications.update(id, options).catch(() => false)
+      : false;
   if (!updated) await browser.notifications.create(id, options);
 }
 

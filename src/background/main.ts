@@ -5,7 +5,6 @@
  */
 import browser from 'webextension-polyfill';
 import { call, registerMethods } from '../shared/messaging.js';
-import type { MethodName, Params } from '../shared/protocol-map.js';
 import { loadSettings, saveSettings } from '../shared/settings.js';
 import { onBlobDownloadEnded, saveDownload } from './downloads.js';
 import { notifyTransferEnded } from './notifications.js';
@@ -20,50 +19,21 @@ import {
 } from './offscreen-document.js';
 import { captureActiveTab, openTabViewer, showTabShareBadge, watchTabs } from './tab-share.js';
 
-/**
- * Forwards a request to the offscreen document, creating it first if needed: every request
- * for the engine goes through here (the document exists only while there is work).
- */
-function forward<M extends MethodName<'offscreen'>>(method: M) {
-  return (...params: Params<'offscreen', M>) =>
-    withOffscreenDocument(() => call('offscreen', method, ...params));
-}
+/** Makes sure the engine's host runs (and restarts its idle grace). */
+const wakeHost = () => withOffscreenDocument(() => call('offscreen', 'ping'));
 
+/**
+ * What only the service worker may do. Pages talk to the engine over their own port
+ * (src/shared/engine-client.ts); they come here only to wake its host, for settings, and for
+ * the tab-capture stream id. The host comes here for downloads, notifications, the menus, the
+ * viewer tab, the badge, and to be closed when idle.
+ */
 registerMethods('background', {
-  async startSend() {
-    const settings = await loadSettings();
-    return forward('startSend')({ settings });
-  },
-  async startReceive({ code }) {
-    const settings = await loadSettings();
-    return forward('startReceive')({ code, settings });
-  },
-  async startSendFiles({ batchId, deviceId }) {
-    const settings = await loadSettings();
-    return forward('startSendFiles')({ batchId, settings, ...(deviceId ? { deviceId } : {}) });
-  },
-  // A request, not just a look: it restarts the document's grace, so the files that follow
-  // find it.
+  // A request, not just a look: it restarts the document's grace, so the port that follows
+  // (and the files the send page posts) find it.
   ensureReady: async () => {
-    await forward('ping')();
+    await wakeHost();
   },
-  acceptFiles: forward('acceptFiles'),
-  declineFiles: forward('declineFiles'),
-  cancelTransfer: forward('cancelTransfer'),
-  saveDownload: ({ url, filename }) => saveDownload(url, filename),
-  transferEnded: notifyTransferEnded,
-  getSession: forward('getSession'),
-  sendText: forward('sendText'),
-  closeSession: forward('closeSession'),
-  rememberPeer: forward('rememberPeer'),
-  listDevices: forward('listDevices'),
-  connectDevice: forward('connectDevice'),
-  unpairDevice: forward('unpairDevice'),
-  sendLink: forward('sendLink'),
-  listLinks: forward('listLinks'),
-  setAutoOpenLinks: forward('setAutoOpenLinks'),
-  devicesChanged: rebuildMenus,
-  showLink,
   getSettings: loadSettings,
   async setSettings(patch) {
     const settings = await saveSettings(patch);
@@ -71,18 +41,15 @@ registerMethods('background', {
     await ifOffscreenDocument(() => call('offscreen', 'configure', { settings }));
     return settings;
   },
-  // The document first: a tab-capture stream id is good for a few seconds only.
-  startTabShare: ({ quality }) =>
-    withOffscreenDocument(async () => {
-      const [tab, settings] = await Promise.all([captureActiveTab(), loadSettings()]);
-      return call('offscreen', 'startTabShare', { ...tab, quality, settings });
-    }),
-  stopTabShare: forward('stopTabShare'),
-  getTabShare: forward('getTabShare'),
-  resumeTabShareCodes: forward('resumeTabShareCodes'),
-  dismissTabShareWarning: forward('dismissTabShareWarning'),
+  captureTab: captureActiveTab,
+  saveDownload: ({ url, filename }) => saveDownload(url, filename),
+  transferEnded: notifyTransferEnded,
+  devicesChanged: rebuildMenus,
+  showLink,
   setTabShareBadge: showTabShareBadge,
-  openTabViewer: ({ viewerId }) => openTabViewer(viewerId),
+  openTabViewer: async ({ viewerId }) => {
+    await openTabViewer(viewerId);
+  },
   hostIdle: ({ epoch }) => closeIdleOffscreenDocument(epoch),
 });
 
@@ -91,7 +58,7 @@ registerMethods('background', {
 // links) without opening the popup first. With none, nothing runs until there is work.
 async function startHostIfNeeded(): Promise<void> {
   const work = { holds: [], ...(await storedWork()) };
-  if (decideHost(work).action === 'keep') await forward('ping')();
+  if (decideHost(work).action === 'keep') await wakeHost();
 }
 browser.runtime.onStartup.addListener(() => void startHostIfNeeded());
 browser.runtime.onInstalled.addListener(() => void startHostIfNeeded());
@@ -102,7 +69,7 @@ onBlobDownloadEnded(
 );
 
 const sendLink = (deviceId: string, url: string, title: string) =>
-  forward('sendLink')({ deviceId, url, title });
+  withOffscreenDocument(() => call('offscreen', 'sendLink', { deviceId, url, title }));
 
 browser.contextMenus.onClicked.addListener(
   (info, tab) => void handleMenuClick(info, tab, sendLink),
@@ -120,6 +87,6 @@ browser.commands.onCommand.addListener((command, tab) => {
   })();
 });
 
-// A shared tab that closes or leaves for a browser page stops its share; a closed viewer tab
-// leaves the share it watched.
+// A shared tab that closes or leaves for a browser page stops its share. (A viewer tab that
+// closes closes its port: the engine sees that itself.)
 watchTabs((params) => ifOffscreenDocument(() => call('offscreen', 'tabGone', params)));

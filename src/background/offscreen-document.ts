@@ -3,8 +3,8 @@
  * (core/host-idle.ts). It is created on demand, before anything is asked of it; it asks to be
  * closed when it has had no work for its grace period (../engine/host-lifecycle.ts).
  *
- * Creation is idempotent: existing contexts are checked first, and concurrent callers share
- * one pending creation (createDocument throws if a second one is already being created).
+ * Creation is idempotent: concurrent callers share one look-and-create (createDocument throws
+ * if a document exists or is being created).
  * Requests and the close are ordered: a request that arrives while the document closes waits
  * for the close and then makes a new one; a close is dropped while any request is on its way.
  * None of this state matters across a worker restart: a stopped worker has no request on its
@@ -14,7 +14,8 @@ import { call } from '../shared/messaging.js';
 
 const OFFSCREEN_PATH = 'src/offscreen/offscreen.html';
 
-let creating: Promise<void> | undefined;
+/** The look-and-create in progress, if any. */
+let ensuring: Promise<void> | undefined;
 /** Requests on their way to the document (from "make sure it runs" to its answer). */
 let inFlight = 0;
 /** The close in progress, if any: requests start after it. */
@@ -28,18 +29,23 @@ async function offscreenExists(): Promise<boolean> {
   return contexts.length > 0;
 }
 
-async function ensureOffscreenDocument(): Promise<void> {
-  if (await offscreenExists()) return;
-  creating ??= chrome.offscreen
-    .createDocument({
+/**
+ * The look and the creation are one step that concurrent callers share: a caller that looked
+ * before a creation finished, and created again after it, would be refused ("Only a single
+ * offscreen document may be created") — the popup's first open asks several things at once.
+ */
+function ensureOffscreenDocument(): Promise<void> {
+  ensuring ??= (async () => {
+    if (await offscreenExists()) return;
+    await chrome.offscreen.createDocument({
       url: OFFSCREEN_PATH,
       reasons: [chrome.offscreen.Reason.WEB_RTC, chrome.offscreen.Reason.USER_MEDIA],
       justification: 'Holds the peer-to-peer connections and transfers while the popup is closed.',
-    })
-    .finally(() => {
-      creating = undefined;
     });
-  await creating;
+  })().finally(() => {
+    ensuring = undefined;
+  });
+  return ensuring;
 }
 
 /** Runs `request` against the document, creating it first if it is not running. */

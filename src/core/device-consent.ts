@@ -2,12 +2,12 @@
  * What a paired device may start on this one ("nothing arrives unasked", DESIGN.md). Being
  * paired lets a device reach this one without a code; it does not let it act for the person:
  *
- * - Only the intents the app itself sends over a device link are accepted: a chat (the
+ * - Only the intents the app itself sends over a device line are accepted: a chat (the
  *   device list's Connect) and files (send to a device, which still waits for Accept). The
  *   app shares tabs by code only, so a `connect` for a tab is refused: nothing may open a
  *   viewer tab without a click.
  * - An incoming request never ends a session that is running: the answer is busy. The one
- *   exception is the device whose own session over its link is the running one: asking for a
+ *   exception is the device whose own session over its line is the running one: asking for a
  *   new session, it already ended its side of the old one, so nothing of anyone else ends.
  * - Each device has a rate; over it, it is refused with a reason it can show.
  */

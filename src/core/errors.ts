@@ -47,8 +47,12 @@ export const ERROR_CODES = [
   'TAB_ALREADY_CAPTURED',
   /** Tab capture failed for another reason the platform gave (message: its text). */
   'TAB_CAPTURE_FAILED',
+  /** Share a tab: this browser gives extensions no tab capture (Firefox has no tabCapture). */
+  'TAB_SHARE_UNSUPPORTED',
   /** The paired device asked for is not (or no longer) paired. */
   'NO_SUCH_DEVICE',
+  /** The engine's host (the offscreen document) stopped while a page waited for an answer. */
+  'HOST_GONE',
   /** The send page's files never reached the engine. */
   'FILES_NOT_RECEIVED',
   /** Settings: the signaling URL is not a ws:// or wss:// URL (message: why). */

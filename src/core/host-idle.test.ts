@@ -9,7 +9,7 @@ describe('decideHost: the host exists only when needed', () => {
     ['a session runs', { ...idle, holds: ['session'] }, 'keep'],
     ['a tab share is live', { ...idle, holds: ['tab share'] }, 'keep'],
     ['a received file is still being saved', { ...idle, holds: ['download'] }, 'keep'],
-    ['a paired device needs its link', { ...idle, pairedDevices: 1 }, 'keep'],
+    ['a paired device needs its line', { ...idle, pairedDevices: 1 }, 'keep'],
     ['a link is queued for a device', { ...idle, queuedLinks: 2 }, 'keep'],
     [
       'everything at once',

@@ -9,7 +9,7 @@
 export interface HostWork {
   /** Reasons of the keep-alive holds still taken (Platform.keepAlive). */
   holds: readonly string[];
-  /** Remembered devices: each needs its link online (or an unpair to deliver). */
+  /** Remembered devices: each needs its line online (or an unpair to deliver). */
   pairedDevices: number;
   /** Links waiting in the outbox for their device to come online. */
   queuedLinks: number;

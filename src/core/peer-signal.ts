@@ -16,7 +16,7 @@ export type SessionKind = z.infer<typeof SessionKind>;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const Generation = z.number().int().min(0).max(10_000).default(0);
 /**
- * Paired devices run one session after another over one long-lived sealed link: each session's
+ * Paired devices run one session after another over one long-lived sealed signaling: each session's
  * signals carry its id, so a late goodbye of the last session cannot end the next one.
  */
 const SessionId = z.string().max(64).default('');

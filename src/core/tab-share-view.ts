@@ -39,14 +39,16 @@ export interface TabShareView {
   guesses: GuessState;
 }
 
-/** A viewer page's share of the sealed link: the sharer's offer and candidates. */
+/** A viewer page's share of the sealed signaling: the sharer's offer and candidates. */
 export type ViewerSignal = Extract<
   PeerSignalInput,
   { t: 'tab-description' } | { t: 'tab-candidate' }
 >;
 
-export interface ViewerPull {
+/** What a viewer page gets when it starts watching: then the signals come as events. */
+export interface TabWatch {
+  iceServers: RTCIceServer[];
+  sharerName?: string;
+  /** The sharer's signals that arrived before the page did, in order. */
   signals: ViewerSignal[];
-  /** Set once the share is over for this viewer: the sharer stopped, or the link is gone. */
-  ended?: ErrorData;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PeerbeamError } from '../core/errors.js';
 import { FakePlatform, TEST_SETTINGS } from '../../test/fakes/platform.js';
 import { Engine } from './engine.js';
@@ -7,6 +7,7 @@ import { Engine } from './engine.js';
 function engineWithFakeHost() {
   const platform = new FakePlatform();
   const engine = new Engine(platform, { identity: async () => ({ publicKey: 'test-key' }) });
+  engine.configure({ settings: TEST_SETTINGS });
   return { platform, engine };
 }
 
@@ -33,7 +34,7 @@ const share = { streamId: 'stream-1', tabId: 7, title: 'Docs', quality: '720p' a
 describe('the engine runs on what its host gives it (platform.ts)', () => {
   it('shares a tab the host captured, and keeps the host awake until Stop', async () => {
     const { platform, engine } = engineWithFakeHost();
-    const view = await engine.startTabShare({ ...share, settings: TEST_SETTINGS });
+    const view = await engine.startTabShare(share);
     expect(platform.captures).toEqual([{ streamId: 'stream-1', tabId: 7, quality: '720p' }]);
     expect(view).toMatchObject({ step: 'live', tabId: 7, title: 'Docs', quality: '720p' });
     expect(platform.streams[0]!.video.contentHint).toBe('detail');
@@ -48,7 +49,7 @@ describe('the engine runs on what its host gives it (platform.ts)', () => {
 
   it('the shared tab closing ends the share (tab-closed); another tab closing does not', async () => {
     const { platform, engine } = engineWithFakeHost();
-    await engine.startTabShare({ ...share, settings: TEST_SETTINGS });
+    await engine.startTabShare(share);
     engine.tabGone({ tabId: 8, reason: 'closed' });
     expect(engine.getTabShare()?.step).toBe('live');
     engine.tabGone({ tabId: 7, reason: 'closed' });
@@ -58,7 +59,7 @@ describe('the engine runs on what its host gives it (platform.ts)', () => {
 
   it('the capture ending (the browser revoked it) ends the share for everyone', async () => {
     const { platform, engine } = engineWithFakeHost();
-    await engine.startTabShare({ ...share, settings: TEST_SETTINGS });
+    await engine.startTabShare(share);
     platform.streams[0]!.video.end();
     expect(platform.lastTabShare).toMatchObject({ step: 'ended', ended: 'capture-ended' });
     expect(platform.awake).toBe(0);
@@ -66,7 +67,7 @@ describe('the engine runs on what its host gives it (platform.ts)', () => {
 
   it('a session holds the host awake until it is over, and says why it failed', async () => {
     const { platform, engine } = engineWithFakeHost();
-    const started = await engine.startSend({ settings: TEST_SETTINGS });
+    const started = await engine.startSend();
     expect(started.role).toBe('send');
     expect(platform.holds.map(({ reason }) => reason)).toEqual(['session']);
     await until(() => engine.getSession()?.step === 'failed', 'failed');
@@ -77,8 +78,8 @@ describe('the engine runs on what its host gives it (platform.ts)', () => {
 
   it('a new session closes the one before, which lets go of its hold', async () => {
     const { platform, engine } = engineWithFakeHost();
-    const first = await engine.startReceive({ code: '7-apple-river', settings: TEST_SETTINGS });
-    const second = await engine.startSend({ settings: TEST_SETTINGS });
+    const first = await engine.startReceive({ code: '7-apple-river' });
+    const second = await engine.startSend();
     expect(second.id).not.toBe(first.id);
     expect(engine.getSession()?.id).toBe(second.id);
     await until(() => platform.awake === 0, 'let go');
@@ -100,8 +101,41 @@ describe('the engine runs on what its host gives it (platform.ts)', () => {
     expect(refusedWith(() => engine.closeSession())).toBeUndefined();
   });
 
-  it('a viewer page that attaches to no offered tab is refused: NO_SESSION', () => {
+  it('a viewer page that watches no offered tab is refused: NO_SESSION', () => {
     const { engine } = engineWithFakeHost();
-    expect(refusedWith(() => engine.tabViewerAttach({ viewerId: 'nobody' }))).toBe('NO_SESSION');
+    const sink = { signal: () => undefined, ended: () => undefined };
+    expect(refusedWith(() => engine.watchTab({ viewerId: 'nobody' }, sink))).toBe('NO_SESSION');
+  });
+
+  it('a start uses the settings as the host has them now, even if changed elsewhere', async () => {
+    const { platform, engine } = engineWithFakeHost();
+    // Where the session dials: a WebSocket that only notes its URL (no network here).
+    const dialled: string[] = [];
+    vi.stubGlobal(
+      'WebSocket',
+      class {
+        constructor(url: string) {
+          dialled.push(url);
+          throw new Error('no network in unit tests');
+        }
+      },
+    );
+    try {
+      platform.settings = { ...TEST_SETTINGS, signalingUrl: 'ws://127.0.0.1:9/changed' };
+      await engine.startSend();
+      await until(() => engine.getSession()?.step === 'failed', 'failed');
+      expect(dialled).toEqual(['ws://127.0.0.1:9/changed']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("a start's answer comes before its session's first change (a page can name it)", async () => {
+    const { platform, engine } = engineWithFakeHost();
+    const changesBeforeAnswer = platform.recorded.sessionChanged.length;
+    const started = await engine.startReceive({ code: '7-apple-river' });
+    expect(platform.recorded.sessionChanged.length).toBe(changesBeforeAnswer);
+    await until(() => platform.recorded.sessionChanged.length > 0, 'changed');
+    expect(platform.recorded.sessionChanged.every((view) => view.id === started.id)).toBe(true);
   });
 });

@@ -1,23 +1,24 @@
 /**
- * The engine: the one session the UI shows, the links to remembered devices, the link courier
- * and tab sharing, behind typed methods a host exposes to its pages (Chromium: the offscreen
- * document registers them as runtime methods). It reaches its host only through `Platform`.
+ * The engine: the one session the UI shows, the lines to remembered devices, the link courier
+ * and tab sharing, behind typed methods a host answers its pages with (over their ports,
+ * page-protocol.ts). It reaches its host only through `Platform`.
  */
 import { CONNECT_RATE, decideConnect } from '../core/device-consent.js';
 import { DeviceRateLimiter } from '../core/device-rate-limit.js';
 import { PeerbeamError } from '../core/errors.js';
 import { derivePairingSecret, pairedMailboxId } from '../core/pairing.js';
 import type { SessionKind } from '../core/peer-signal.js';
-import type { TabShareView, ViewerPull, ViewerSignal } from '../core/tab-share-view.js';
+import type { TabShareView, TabWatch, ViewerSignal } from '../core/tab-share-view.js';
 import { receiveByCode, sendByCode } from '../rtc/code-sessions.js';
-import type { EstablishContext, Established } from '../rtc/establish.js';
-import { DeviceLinks, type DeviceLink } from './device-links.js';
+import type { EstablishContext, Established } from '../rtc/established.js';
+import { DeviceLines, type DeviceLine } from './device-lines.js';
 import { deviceIdFor, deviceIdentity } from './device-store.js';
 import type { OutgoingFile } from './file-sender.js';
 import { LinkCourier } from './link-courier.js';
 import { once } from './once.js';
 import type { Platform } from './platform.js';
 import { Session, type SessionOptions } from './session.js';
+import type { ViewerSink } from './tab-viewer-bridge.js';
 import { Tabs, type StartTabShare } from './tabs.js';
 import type { DeviceView, LinkView, SessionRole, SessionView, Settings } from './views.js';
 
@@ -32,11 +33,11 @@ export interface EngineOptions {
 export class Engine {
   private settings: Settings | undefined;
   private current: Session | undefined;
-  /** The paired device whose link carries `current`, when it is a paired session. */
+  /** The paired device whose line carries `current`, when it is a paired session. */
   private currentPairedWith: string | undefined;
   private readonly connectRate = new DeviceRateLimiter(CONNECT_RATE);
   private readonly tabs: Tabs;
-  private readonly links: DeviceLinks;
+  private readonly lines: DeviceLines;
   private readonly courier: LinkCourier;
   private readonly identity: () => Promise<{ publicKey: string }>;
 
@@ -46,59 +47,57 @@ export class Engine {
   ) {
     const { events } = platform;
     this.identity = options.identity ?? deviceIdentity;
-    this.tabs = new Tabs(platform, (next) => this.configure({ settings: next }), this.identity);
-    this.links = new DeviceLinks({
+    this.tabs = new Tabs(platform, () => this.requireSettings(), this.identity);
+    this.lines = new DeviceLines({
       signalingUrl: () => this.requireSettings().signalingUrl,
-      changed: () => events.devicesChanged(this.links.list()),
-      connectRequested: (link, kind, sid) => this.connectRequested(link, kind, sid),
-      online: (link) => void this.courier.flush(link),
-      linkReceived: (link, message) => void this.courier.received(link, message),
+      changed: () => events.devicesChanged(this.lines.list()),
+      connectRequested: (line, kind, sid) => this.connectRequested(line, kind, sid),
+      online: (line) => void this.courier.flush(line),
+      linkReceived: (line, message) => void this.courier.received(line, message),
       linkAcked: (id, refused) => void this.courier.acked(id, refused),
     });
-    this.courier = new LinkCourier(() => this.links, {
+    this.courier = new LinkCourier(() => this.lines, {
       changed: () => void this.courier.list().then((list) => events.linksChanged(list)),
       show: (link) => events.linkReceived(link),
     });
   }
 
-  /** Boot: the host's settings, then a link to every remembered device. */
+  /** Boot: the host's settings, then a line to every remembered device. */
   async start(): Promise<void> {
     this.configure({ settings: await this.platform.loadSettings() });
-    await this.links.load();
+    await this.lines.load();
   }
 
   configure({ settings: next }: { settings: Settings }): void {
     const urlChanged =
       this.settings !== undefined && this.settings.signalingUrl !== next.signalingUrl;
     this.settings = next;
-    if (urlChanged) this.links.restart();
+    if (urlChanged) this.lines.restart();
   }
 
   // --- sessions ---
 
-  startSend({ settings }: { settings: Settings }): Promise<SessionView> {
-    this.configure({ settings });
-    return this.startSession('send', sendByCode(settings.signalingUrl), { intent: 'chat' });
+  async startSend(): Promise<SessionView> {
+    const { signalingUrl } = await this.freshSettings();
+    return this.startSession('send', sendByCode(signalingUrl), { intent: 'chat' });
   }
 
-  startReceive({ code, settings }: { code: string; settings: Settings }): Promise<SessionView> {
-    this.configure({ settings });
-    return this.startSession('receive', receiveByCode(settings.signalingUrl, code));
+  async startReceive({ code }: { code: string }): Promise<SessionView> {
+    const { signalingUrl } = await this.freshSettings();
+    return this.startSession('receive', receiveByCode(signalingUrl, code));
   }
 
   /** Sends `files` by code, or to a paired device. */
-  startSendFiles({
+  async startSendFiles({
     files,
-    settings,
     deviceId,
   }: {
     files: OutgoingFile[];
-    settings: Settings;
     deviceId?: string;
   }): Promise<SessionView> {
-    this.configure({ settings });
-    if (deviceId) return this.connectPaired(this.links.get(deviceId), 'files', files);
-    return this.startSession('send', sendByCode(settings.signalingUrl), {
+    const { signalingUrl } = await this.freshSettings();
+    if (deviceId) return this.connectPaired(this.lines.get(deviceId), 'files', files);
+    return this.startSession('send', sendByCode(signalingUrl), {
       intent: 'files',
       files,
     });
@@ -136,7 +135,7 @@ export class Engine {
       throw new PeerbeamError('NO_SESSION', 'the other device is not known yet');
     }
     const secret = derivePairingSecret(sealed.keys.sessionKey);
-    await this.links.add({
+    await this.lines.add({
       id: await deviceIdFor(peer.publicKey),
       name: peer.name,
       publicKey: peer.publicKey,
@@ -150,15 +149,15 @@ export class Engine {
   // --- paired devices and links ---
 
   listDevices(): DeviceView[] {
-    return this.links.list();
+    return this.lines.list();
   }
 
   connectDevice({ id }: { id: string }): Promise<SessionView> {
-    return this.connectPaired(this.links.get(id), 'chat');
+    return this.connectPaired(this.lines.get(id), 'chat');
   }
 
   unpairDevice({ id }: { id: string }): Promise<void> {
-    return this.links.get(id).unpair();
+    return this.lines.get(id).unpair();
   }
 
   sendLink({
@@ -178,12 +177,13 @@ export class Engine {
   }
 
   setAutoOpenLinks({ deviceId, on }: { deviceId: string; on: boolean }): Promise<void> {
-    return this.links.update(deviceId, { autoOpenLinks: on });
+    return this.lines.update(deviceId, { autoOpenLinks: on });
   }
 
   // --- tab share ---
 
-  startTabShare(params: StartTabShare): Promise<TabShareView> {
+  async startTabShare(params: StartTabShare): Promise<TabShareView> {
+    await this.freshSettings();
     return this.tabs.startTabShare(params);
   }
 
@@ -207,26 +207,35 @@ export class Engine {
     this.tabs.tabGone(params);
   }
 
-  tabViewerAttach(params: { viewerId: string }): {
-    iceServers: RTCIceServer[];
-    sharerName?: string;
-  } {
-    return this.tabs.tabViewerAttach(params);
+  /** A viewer page takes the watch it was opened for; `sink` hears the sharer. */
+  watchTab({ viewerId }: { viewerId: string }, sink: ViewerSink): TabWatch {
+    return this.tabs.watchTab(viewerId, sink);
   }
 
-  tabViewerPull(params: { viewerId: string }): Promise<ViewerPull> {
-    return this.tabs.tabViewerPull(params);
+  viewerSignal({ viewerId, signal }: { viewerId: string; signal: ViewerSignal }): void {
+    this.tabs.viewerSignal(viewerId, signal);
   }
 
-  tabViewerSignal(params: { viewerId: string; signal: ViewerSignal }): void {
-    this.tabs.tabViewerSignal(params);
+  viewerState({ viewerId, state }: { viewerId: string; state: 'connected' | 'failed' }): void {
+    this.tabs.viewerState(viewerId, state);
   }
 
-  tabViewerState(params: { viewerId: string; state: 'connected' | 'failed' }): void {
-    this.tabs.tabViewerState(params);
+  /** The viewer page went (closed, navigated): that viewer left. */
+  viewerLeft({ viewerId }: { viewerId: string }): void {
+    this.tabs.viewerLeft(viewerId);
   }
 
   // --- inside ---
+
+  /**
+   * The settings as the host keeps them now: read again at every start, so a change made
+   * anywhere (another page, another writer of the host's storage) is in effect.
+   */
+  private async freshSettings(): Promise<Settings> {
+    const settings = await this.platform.loadSettings();
+    this.configure({ settings });
+    return settings;
+  }
 
   private requireSettings(): Settings {
     if (!this.settings) throw new PeerbeamError('INTERNAL', 'not configured yet');
@@ -243,20 +252,20 @@ export class Engine {
    * never by ending a session that runs, and within its rate (core/device-consent.ts);
    * otherwise it is told why, with a `bye` for the session it asked for.
    */
-  private connectRequested(link: DeviceLink, kind: SessionKind, sid: string): void {
+  private connectRequested(line: DeviceLine, kind: SessionKind, sid: string): void {
     const current = this.current;
     const running = current && !current.isOver ? { pairedWith: this.currentPairedWith } : undefined;
     const decision = decideConnect({
       kind,
-      deviceId: link.device.id,
-      withinRate: this.connectRate.allow(link.device.id),
+      deviceId: line.device.id,
+      withinRate: this.connectRate.allow(line.device.id),
       running,
     });
     if (decision.action === 'refuse') {
-      link.sealed?.trySend({ t: 'bye', sid, reason: decision.reason });
+      line.sealed?.trySend({ t: 'bye', sid, reason: decision.reason });
       return;
     }
-    this.startPaired(link, { intent: kind, sid }).catch((error: unknown) => {
+    this.startPaired(line, { intent: kind, sid }).catch((error: unknown) => {
       console.warn('peerbeam: a paired session did not start', error);
     });
   }
@@ -292,42 +301,43 @@ export class Engine {
     });
     this.current = session;
     this.currentPairedWith = pairedWith;
-    void session.run();
+    // After the answer: a page learns the session's id before its first change (page-protocol).
+    setTimeout(() => void session.run(), 0);
     return session.snapshot();
   }
 
-  /** A session with a paired device over its link: no code, no new PAKE on a nameplate. */
+  /** A session with a paired device over its line: no code, no new PAKE on a nameplate. */
   private startPaired(
-    link: DeviceLink,
+    line: DeviceLine,
     { intent, sid, files }: { intent: SessionKind; sid: string; files?: OutgoingFile[] },
   ): Promise<SessionView> {
-    const sealed = link.sealed;
-    if (!sealed) throw new PeerbeamError('NO_SESSION', `${link.device.name} is not online`);
-    const { name, publicKey } = link.device;
+    const sealed = line.sealed;
+    if (!sealed) throw new PeerbeamError('NO_SESSION', `${line.device.name} is not online`);
+    const { name, publicKey } = line.device;
     return this.startSession(
       'paired',
       async ({ setStep }) => {
         setStep('handshaking');
         return {
           sealed,
-          iceServers: link.iceServers,
+          iceServers: line.iceServers,
           peer: { name, publicKey },
           release: () => undefined,
         };
       },
       { intent, sid, intentAgreed: true, ...(files ? { files } : {}) },
-      link.device.id,
+      line.device.id,
     );
   }
 
   /** Asks a paired device to open a session of `kind` with us, and opens ours. */
   private connectPaired(
-    link: DeviceLink,
+    line: DeviceLine,
     kind: SessionKind,
     files?: OutgoingFile[],
   ): Promise<SessionView> {
     const sid = crypto.randomUUID();
-    link.sealed?.send({ t: 'connect', kind, sid });
-    return this.startPaired(link, { intent: kind, sid, ...(files ? { files } : {}) });
+    line.sealed?.send({ t: 'connect', kind, sid });
+    return this.startPaired(line, { intent: kind, sid, ...(files ? { files } : {}) });
   }
 }

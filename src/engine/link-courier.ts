@@ -1,5 +1,5 @@
 /**
- * Links between paired devices: sent over the devices' sealed link when it is up, otherwise
+ * Links between paired devices: sent over the devices' line when it is up, otherwise
  * kept in this browser's outbox (never on the server) until the device comes online or the
  * link expires. Received links are checked again (only http/https) before anyone sees them,
  * and each device may send only so many (core/device-consent.ts): every link is answered,
@@ -11,7 +11,7 @@ import { PeerbeamError } from '../core/errors.js';
 import { checkLink, partitionOutbox } from '../core/links.js';
 import type { LinkRefusedReason } from '../core/peer-signal.js';
 import type { LinkView } from './views.js';
-import type { DeviceLink, DeviceLinks } from './device-links.js';
+import type { DeviceLine, DeviceLines } from './device-lines.js';
 import type { IncomingLink } from './views.js';
 import { listLinks, saveLink, type LinkRecord } from './device-store.js';
 
@@ -25,34 +25,34 @@ export class LinkCourier {
   private readonly rate = new DeviceRateLimiter(LINK_RATE);
 
   constructor(
-    private readonly links: () => DeviceLinks,
+    private readonly lines: () => DeviceLines,
     private readonly events: CourierEvents,
   ) {}
 
   async send(deviceId: string, rawUrl: string, rawTitle: string): Promise<LinkView> {
     const checked = checkLink(rawUrl, rawTitle);
     if (!checked.ok) throw new PeerbeamError('LINK_REFUSED', checked.reason);
-    const link = this.links().get(deviceId);
+    const line = this.lines().get(deviceId);
     const record: LinkRecord = {
       id: crypto.randomUUID(),
       direction: 'sent',
       deviceId,
-      deviceName: link.device.name,
+      deviceName: line.device.name,
       url: checked.url,
       title: checked.title,
       at: Date.now(),
       state: 'pending',
     };
     await saveLink(record);
-    this.deliver(link, record);
+    this.deliver(line, record);
     this.events.changed();
     return record;
   }
 
   /** A device came online: everything still waiting for it goes now; expired links go away. */
-  async flush(link: DeviceLink): Promise<void> {
+  async flush(line: DeviceLine): Promise<void> {
     const pending = (await listLinks()).filter(
-      (record) => record.state === 'pending' && record.deviceId === link.device.id,
+      (record) => record.state === 'pending' && record.deviceId === line.device.id,
     );
     const { live, expired } = partitionOutbox(
       pending.map((record) => ({ ...record, queuedAt: record.at })),
@@ -62,36 +62,36 @@ export class LinkCourier {
       await saveLink({ ...pending.find((r) => r.id === record.id)!, state: 'expired' });
     for (const record of live)
       this.deliver(
-        link,
+        line,
         pending.find((r) => r.id === record.id)!,
       );
     if (expired.length > 0) this.events.changed();
   }
 
   async received(
-    link: DeviceLink,
+    line: DeviceLine,
     message: { id: string; url: string; title: string },
   ): Promise<void> {
     const checked = checkLink(message.url, message.title);
     if (!checked.ok) {
-      console.warn(`peerbeam: refused a link from ${link.device.id}: ${checked.reason}`);
-      link.sealed?.trySend({ t: 'link-ack', id: message.id, refused: 'BAD_LINK' });
+      console.warn(`peerbeam: refused a link from ${line.device.id}: ${checked.reason}`);
+      line.sealed?.trySend({ t: 'link-ack', id: message.id, refused: 'BAD_LINK' });
       return;
     }
     // Before any storage work: a flood costs one token check per link, nothing more.
-    const decision = decideLink({ withinRate: this.rate.allow(link.device.id) });
+    const decision = decideLink({ withinRate: this.rate.allow(line.device.id) });
     if (decision.action === 'refuse') {
-      link.sealed?.trySend({ t: 'link-ack', id: message.id, refused: decision.reason });
+      line.sealed?.trySend({ t: 'link-ack', id: message.id, refused: decision.reason });
       return;
     }
-    link.sealed?.trySend({ t: 'link-ack', id: message.id });
+    line.sealed?.trySend({ t: 'link-ack', id: message.id });
     const known = (await listLinks()).some((record) => record.id === message.id);
     if (known) return; // delivered twice (the ack was lost): shown once
     await saveLink({
       id: message.id,
       direction: 'received',
-      deviceId: link.device.id,
-      deviceName: link.device.name,
+      deviceId: line.device.id,
+      deviceName: line.device.name,
       url: checked.url,
       title: checked.title,
       at: Date.now(),
@@ -101,8 +101,8 @@ export class LinkCourier {
       id: message.id,
       url: checked.url,
       title: checked.title,
-      deviceName: link.device.name,
-      autoOpen: link.device.autoOpenLinks ?? false,
+      deviceName: line.device.name,
+      autoOpen: line.device.autoOpenLinks ?? false,
     });
     this.events.changed();
   }
@@ -120,7 +120,7 @@ export class LinkCourier {
     return (await listLinks()).slice(0, 20).map(({ deviceId: _deviceId, ...view }) => view);
   }
 
-  private deliver(link: DeviceLink, record: LinkRecord): void {
-    link.sealed?.trySend({ t: 'link', id: record.id, url: record.url, title: record.title });
+  private deliver(line: DeviceLine, record: LinkRecord): void {
+    line.sealed?.trySend({ t: 'link', id: record.id, url: record.url, title: record.title });
   }
 }

@@ -38,8 +38,8 @@ export interface Platform {
   saveFile(file: File, relativePath: string, release: () => Promise<void>): Promise<void>;
   /** The media of the tab to share. */
   captureTab(request: TabCaptureRequest): Promise<MediaStream>;
-  /** Opens a page to watch a shared tab in (it attaches by `viewerId`); resolves with its tab. */
-  openTabViewer(viewerId: string): Promise<number>;
+  /** Opens a page to watch a shared tab in; the page then watches by `viewerId`. */
+  openTabViewer(viewerId: string): Promise<void>;
   /**
    * The engine has work (a session, a live share) that must not be stopped; it calls the
    * returned function when the work is over. A host exists only while there is work

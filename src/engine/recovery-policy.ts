@@ -11,7 +11,7 @@
 
 /** What is broken, as the driver sees it before each step. */
 export type RecoveryFailure =
-  /** The sealed signaling link ended: nothing can be negotiated until a new one stands. */
+  /** The sealed signaling ended: nothing can be negotiated until a new one stands. */
   | 'signaling-lost'
   /** The peer connection failed (or stayed disconnected); its data channel still stands. */
   | 'ice-failed'
@@ -61,7 +61,7 @@ export const RECOVERY_TIMINGS = {
   /** The wait after the first spent attempt; it doubles after each, up to `maxBackoffMs`. */
   firstBackoffMs: 500,
   maxBackoffMs: 5_000,
-  /** A new connection is bounded by the peer connection's own timeout (rtc/peer-link.ts). */
+  /** A new connection is bounded by the peer connection's own timeout (rtc/peer-connection.ts). */
   newConnectionMs: Number.POSITIVE_INFINITY,
 } as const;
 

@@ -1,9 +1,9 @@
 import { blake3 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
-import { FakeLinkNetwork } from '../../test/fakes/peer-link.js';
+import { FakePeerNetwork } from '../../test/fakes/peer-connection.js';
 import { FakeScratch } from '../../test/fakes/scratch.js';
 import { fakeMailbox } from '../../test/fakes/signaling-mailbox.js';
-import type { EstablishContext, Established } from '../rtc/establish.js';
+import type { EstablishContext, Established } from '../rtc/established.js';
 import { establishSealedSignaling } from '../rtc/sealed-signaling.js';
 import type { SignalingConnection } from '../rtc/signaling-client.js';
 import { driveRecovery, type RecoveryClock, type RecoveryHost } from './recovery.js';
@@ -164,7 +164,7 @@ function side(
 describe('a session resumes after its connection drops mid-transfer', () => {
   it('the data channel closes halfway: side A makes a new connection, the file resumes and arrives whole', async () => {
     const mailbox = fakeMailbox();
-    const network = new FakeLinkNetwork();
+    const network = new FakePeerNetwork();
     // Past the first 16 MiB checkpoint, so the resume starts from there, not from zero.
     const data = Uint8Array.from({ length: 20 * MiB }, (_, index) => (index * 13) & 0xff);
     let dropped = false;
@@ -174,14 +174,14 @@ describe('a session resumes after its connection drops mid-transfer', () => {
       establish: byCode(mailbox.a, 'A'),
       intent: 'files',
       files: [{ file: new File([data], 'big.bin'), path: 'big.bin' }],
-      createLink: network.side('A'),
+      createConnection: network.side('A'),
     });
     const receiver = side({
       role: 'receive',
       self: { name: 'Bob', publicKey: 'b' },
       establish: byCode(mailbox.b, 'B'),
       scratch: new FakeScratch(),
-      createLink: network.side('B'),
+      createConnection: network.side('B'),
     });
     // The network drops once 17 MiB are on their way.
     const first = network.channel('A', 0);

@@ -2,8 +2,8 @@ import { blake3 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
 import type { SignalingConnection } from '../rtc/signaling-client.js';
 import { establishSealedSignaling } from '../rtc/sealed-signaling.js';
-import type { EstablishContext, Established } from '../rtc/establish.js';
-import { FakeLinkNetwork } from '../../test/fakes/peer-link.js';
+import type { EstablishContext, Established } from '../rtc/established.js';
+import { FakePeerNetwork } from '../../test/fakes/peer-connection.js';
 import { FakeScratch } from '../../test/fakes/scratch.js';
 import { fakeMailbox } from '../../test/fakes/signaling-mailbox.js';
 import { Session, type SessionOptions } from './session.js';
@@ -61,7 +61,7 @@ const identity = (name: string) => ({ name, publicKey: `${name}-public-key` });
 describe('a session against a fake peer: PAKE, offer, accept, transfer, close', () => {
   it('sends a file by code: both sides agree on the verifier, the file arrives verified, close ends both', async () => {
     const mailbox = fakeMailbox();
-    const network = new FakeLinkNetwork();
+    const network = new FakePeerNetwork();
     const data = Uint8Array.from({ length: 300_000 }, (_, index) => (index * 7) & 0xff);
     const file = new File([data], 'photo.raw');
     const sender = side({
@@ -70,14 +70,14 @@ describe('a session against a fake peer: PAKE, offer, accept, transfer, close', 
       establish: byCode(mailbox.a, 'A', 'apple-river'),
       intent: 'files',
       files: [{ file, path: 'holiday/photo.raw' }],
-      createLink: network.side('A'),
+      createConnection: network.side('A'),
     });
     const receiver = side({
       role: 'receive',
       self: identity('Bob'),
       establish: byCode(mailbox.b, 'B', 'apple-river'),
       scratch: new FakeScratch(),
-      createLink: network.side('B'),
+      createConnection: network.side('B'),
     });
     void sender.session.run();
     void receiver.session.run();
@@ -97,7 +97,7 @@ describe('a session against a fake peer: PAKE, offer, accept, transfer, close', 
     expect(offered.transfer?.files).toEqual([
       { path: 'holiday/photo.raw', size: data.length, done: 0, state: 'waiting' },
     ]);
-    // The connection was negotiated over the sealed link: A offered, B answered.
+    // The connection was negotiated over the sealed signaling: A offered, B answered.
     expect(network.received).toEqual({ A: ['answer'], B: ['offer'] });
     expect(receiver.saved).toEqual([]);
 
@@ -118,21 +118,21 @@ describe('a session against a fake peer: PAKE, offer, accept, transfer, close', 
   /** Alice offers a small file by the code apple-river; `name` types `code` to receive it. */
   function smallOffer(name: string, code: string) {
     const mailbox = fakeMailbox();
-    const network = new FakeLinkNetwork();
+    const network = new FakePeerNetwork();
     const sender = side({
       role: 'send',
       self: identity('Alice'),
       establish: byCode(mailbox.a, 'A', 'apple-river'),
       intent: 'files',
       files: [{ file: new File([new Uint8Array(10)], 'a'), path: 'a.bin' }],
-      createLink: network.side('A'),
+      createConnection: network.side('A'),
     });
     const receiver = side({
       role: 'receive',
       self: identity(name),
       establish: byCode(mailbox.b, 'B', code),
       scratch: new FakeScratch(),
-      createLink: network.side('B'),
+      createConnection: network.side('B'),
     });
     return { network, sender, receiver };
   }

@@ -5,8 +5,8 @@
  *   connecting → waiting-for-peer → handshaking → connecting-peer → open → closed
  *        (any step) ───────────────────────────────────────────────────→ failed
  *
- * How the sealed signaling link comes about is the caller's (`establish`): by code (allocate
- * or claim a nameplate, then the PAKE) or from a paired device's link. From the sealed link on,
+ * How the sealed signaling comes about is the caller's (`establish`): by code (allocate
+ * or claim a nameplate, then the PAKE) or from a paired device's line. From the sealed signaling on,
  * every session is the same: identities, intent, then WebRTC with sealed SDP and ICE.
  *
  * While files are moving, a lost connection is recovered rather than fatal: first an ICE
@@ -21,8 +21,9 @@ import { pairedMailboxId, resumeSecret } from '../core/pairing.js';
 import type { ByeReason, PeerSignal, SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
 import { decodeControl, encodeControl } from '../core/transfer-protocol.js';
-import type { EstablishContext, Established, PeerIdentity } from '../rtc/establish.js';
-import { PeerLink, type PeerLinkOptions } from '../rtc/peer-link.js';
+import type { EstablishContext, Established, PeerIdentity } from '../rtc/established.js';
+import { greet } from '../rtc/greeting.js';
+import { dataWire, PeerConnection, type DataSignal } from '../rtc/peer-connection.js';
 import { establishSealedSignaling, type SealedSignaling } from '../rtc/sealed-signaling.js';
 import { SignalingConnection } from '../rtc/signaling-client.js';
 import type { SessionRole, SessionStep, SessionView } from './views.js';
@@ -32,10 +33,9 @@ import type { Scratch } from './opfs-scratch.js';
 import { driveRecovery, type RecoveryHost } from './recovery.js';
 import { RECOVERY_TIMINGS, type RecoveryFailure, type RecoveryStep } from './recovery-policy.js';
 
-/** What a session uses of its peer connection (rtc/peer-link.ts; a test brings a fake). */
-export type SessionLink = Pick<
-  PeerLink,
-  | 'generation'
+/** What a session uses of its peer connection (rtc/peer-connection.ts; a test brings a fake). */
+export type SessionConnection = Pick<
+  PeerConnection<DataSignal>,
   | 'channel'
   | 'closed'
   | 'maxMessageSize'
@@ -51,6 +51,18 @@ export type SessionLink = Pick<
     addEventListener(type: 'connectionstatechange', listener: () => void): void;
   };
 };
+
+/** How a session asks for the peer connection of one generation. */
+export interface SessionConnectionOptions {
+  role: 'offerer' | 'answerer';
+  generation: number;
+  iceServers: IceServer[];
+  sendSignal(signal: DataSignal): void;
+  signal: AbortSignal;
+}
+
+const dataConnection = (options: SessionConnectionOptions): SessionConnection =>
+  new PeerConnection({ ...options, carries: { kind: 'data' }, wire: dataWire(options.generation) });
 
 const MAX_CHAT_LINES = 200;
 const MAX_TEXT_CHARS = 4_000;
@@ -84,14 +96,14 @@ export interface SessionOptions {
   sid?: string;
   /** The files to send, when the intent is 'files'. */
   files?: OutgoingFile[];
-  /** The peer offers a live tab: hand the sealed link to a viewer page. */
+  /** The peer offers a live tab: hand the sealed signaling to a viewer page. */
   onTabOffered(established: Established): Promise<void>;
   /** Saves a received, verified file (Chromium: into Downloads). */
   saveFile: SaveFile;
   /** Where received files wait until saved (default: OPFS). */
   scratch?: Scratch;
-  /** Makes the peer connection (default: a real one, rtc/peer-link.ts). */
-  createLink?: (options: PeerLinkOptions) => SessionLink;
+  /** Makes the peer connection (default: a real one, rtc/peer-connection.ts). */
+  createConnection?: (options: SessionConnectionOptions) => SessionConnection;
   /** Where to reconnect if signaling drops mid-transfer. */
   signalingUrl(): string;
   onChange(view: SessionView): void;
@@ -103,9 +115,11 @@ export class Session {
   private readonly abort = new AbortController();
   private readonly view: SessionView;
   private established: Established | undefined;
-  private sealedLink: SealedSignaling | undefined;
-  private readonly extraConnections: SignalingConnection[] = [];
-  private link: SessionLink | undefined;
+  private sealedSignaling: SealedSignaling | undefined;
+  private readonly extraSignaling: SignalingConnection[] = [];
+  private connection: SessionConnection | undefined;
+  /** The connection's generation: each new connection of the session counts one up. */
+  private generation = -1;
   private channel: RTCDataChannel | undefined;
   private transfer: FileSender | FileReceiver | undefined;
   private recovering: Promise<void> | undefined;
@@ -131,7 +145,7 @@ export class Session {
   }
 
   get sealed(): SealedSignaling | undefined {
-    return this.sealedLink;
+    return this.sealedSignaling;
   }
 
   get isOver(): boolean {
@@ -153,9 +167,11 @@ export class Session {
       const { sealed } = established;
       this.view.verifier = sealed.keys.verifier;
       this.useSealed(sealed);
-      this.peer = established.peer ?? (await this.exchangeIdentities(sealed));
+      const { intent, intentAgreed, self } = this.options;
+      const greeting = await greet(sealed, { self, peer: established.peer, intent, intentAgreed });
+      this.peer = greeting.peer;
       this.view.peerName = this.peer.name;
-      const kind = await this.exchangeIntent(sealed);
+      const { kind } = greeting;
       this.view.kind = kind;
       if (kind === 'tab') {
         // A MediaStream cannot move between documents: the viewer page owns that connection.
@@ -165,7 +181,7 @@ export class Session {
       }
       if (kind === 'files') this.transfer = this.createTransfer();
       this.setStep('connecting-peer');
-      await this.connectLink(0);
+      await this.connect(0);
       this.setStep('open');
     } catch (error) {
       this.fail(error);
@@ -203,7 +219,7 @@ export class Session {
   close(): void {
     if (this.isOver) return;
     if (this.transfer && !this.transfer.progress?.isFinal) this.transfer.cancel();
-    this.sealedLink?.trySend({ t: 'bye', sid: this.sid });
+    this.sealedSignaling?.trySend({ t: 'bye', sid: this.sid });
     this.setStep('closed');
     this.teardown('happy');
   }
@@ -231,65 +247,44 @@ export class Session {
     return progress !== undefined && !progress.isFinal;
   }
 
-  /** Routes a (new) sealed link's signals here; its end starts a recovery mid-transfer. */
+  /** Routes a (new) sealed signaling's signals here; its end starts a recovery mid-transfer. */
   private useSealed(sealed: SealedSignaling): void {
-    this.sealedLink = sealed;
+    this.sealedSignaling = sealed;
     sealed.subscribe((signal) => this.onPeerSignal(signal));
     void sealed.ended.then((reason) => {
-      if (this.sealedLink !== sealed || this.isOver) return;
+      if (this.sealedSignaling !== sealed || this.isOver) return;
       if (this.view.step !== 'open' && !this.recovering) this.fail(reason);
       else if (this.transferActive && reason.code !== 'TAMPERED') void this.recover();
       else if (reason.code === 'TAMPERED') this.fail(reason);
     });
   }
 
-  private async exchangeIdentities(sealed: SealedSignaling): Promise<PeerIdentity> {
-    const identity = sealed.expect('identity');
-    sealed.send({ t: 'identity', ...this.options.self });
-    const { name, publicKey } = await identity;
-    return { name, publicKey };
-  }
-
-  /** The side that started the session says what it offers; the other side learns it. */
-  private async exchangeIntent(sealed: SealedSignaling): Promise<SessionKind> {
-    if (this.options.intentAgreed && this.options.intent) return this.options.intent;
-    if (this.options.intent) {
-      sealed.send({ t: 'intent', kind: this.options.intent });
-      return this.options.intent;
-    }
-    return (await sealed.expect('intent')).kind;
-  }
-
-  private newLink(generation: number): SessionLink {
-    this.link?.close();
-    const create = this.options.createLink ?? ((options) => new PeerLink(options));
-    const link = create({
-      role: this.requireSealed().role,
+  private newConnection(generation: number): SessionConnection {
+    this.connection?.close();
+    const create = this.options.createConnection ?? dataConnection;
+    const connection = create({
+      role: this.requireSealed().role === 'A' ? 'offerer' : 'answerer',
       iceServers: this.iceServers(),
       signal: this.abort.signal,
       generation,
-      sendSignal: (signal) =>
-        this.sealedLink?.trySend(
-          signal.t === 'description' || signal.t === 'candidate'
-            ? { ...signal, sid: this.sid }
-            : signal,
-        ),
+      sendSignal: (signal) => this.sealedSignaling?.trySend({ ...signal, sid: this.sid }),
     });
-    this.link = link;
-    link.pc.addEventListener('connectionstatechange', () => this.watchConnection(link));
-    return link;
+    this.connection = connection;
+    this.generation = generation;
+    connection.pc.addEventListener('connectionstatechange', () => this.watchConnection(connection));
+    return connection;
   }
 
-  /** Makes the link of `generation` (side A offers) and attaches its channel when open. */
-  private async connectLink(generation: number): Promise<void> {
-    const link = this.newLink(generation);
-    if (this.requireSealed().role === 'A') await link.offer();
-    await this.attachChannel(link);
+  /** Makes the connection of `generation` (side A offers) and attaches its channel when open. */
+  private async connect(generation: number): Promise<void> {
+    const connection = this.newConnection(generation);
+    if (this.requireSealed().role === 'A') await connection.offer();
+    await this.attachChannel(connection);
   }
 
-  private async attachChannel(link: SessionLink): Promise<void> {
-    const channel = await link.channel;
-    if (this.link !== link) return;
+  private async attachChannel(connection: SessionConnection): Promise<void> {
+    const channel = await connection.channel;
+    if (this.connection !== connection) return;
     this.channel = channel;
     channel.addEventListener('message', (event) => {
       if (typeof event.data !== 'string') return;
@@ -304,8 +299,8 @@ export class Session {
         this.teardown('happy');
       }
     });
-    this.transfer?.attach(channel, link.maxMessageSize);
-    const pair = await link.selectedPair();
+    this.transfer?.attach(channel, connection.maxMessageSize);
+    const pair = await connection.selectedPair();
     if (pair) {
       this.view.path = pair.path;
       this.view.candidates = `${pair.local} → ${pair.remote}`;
@@ -313,9 +308,9 @@ export class Session {
     this.changed();
   }
 
-  private watchConnection(link: SessionLink): void {
-    if (this.link !== link || !this.transferActive) return;
-    const state = link.pc.connectionState;
+  private watchConnection(connection: SessionConnection): void {
+    if (this.connection !== connection || !this.transferActive) return;
+    const state = connection.pc.connectionState;
     clearTimeout(this.disconnectedTimer);
     if (state === 'failed') void this.recover();
     if (state === 'disconnected') {
@@ -334,18 +329,17 @@ export class Session {
       this.fail(byeError(signal.reason, this.peer?.name ?? ''));
       return;
     }
-    const current = this.link?.generation ?? -1;
-    if (signal.gen < current) return; // a connection we already replaced
-    if (signal.gen > current) {
+    if (signal.gen < this.generation) return; // a connection we already replaced
+    if (signal.gen > this.generation) {
       // Side A gave up on the old connection and offers a new one: follow it.
       if (this.requireSealed().role !== 'B' || signal.t !== 'description') return;
       this.transfer?.detach();
-      const link = this.newLink(signal.gen);
-      void this.attachChannel(link).catch((error: unknown) => {
+      const connection = this.newConnection(signal.gen);
+      void this.attachChannel(connection).catch((error: unknown) => {
         if (!this.recovering) this.fail(error);
       });
     }
-    this.link
+    this.connection
       ?.handleSignal(signal)
       .catch((error: unknown) => (this.recovering ? undefined : this.fail(error)));
   }
@@ -387,8 +381,8 @@ export class Session {
   private diagnose(): RecoveryFailure | undefined {
     if (!this.requireSealed().isOpen) return 'signaling-lost';
     if (this.healthy()) return undefined;
-    const link = this.link;
-    const channelStands = link && !link.closed && this.channel?.readyState === 'open';
+    const connection = this.connection;
+    const channelStands = connection && !connection.closed && this.channel?.readyState === 'open';
     return channelStands ? 'ice-failed' : 'connection-lost';
   }
 
@@ -398,14 +392,14 @@ export class Session {
         await this.ensureSealed(timeoutMs);
         return;
       case 'ice-restart': {
-        const link = this.link!;
-        await link.restartIce();
-        await link.waitConnected(timeoutMs);
+        const connection = this.connection!;
+        await connection.restartIce();
+        await connection.waitConnected(timeoutMs);
         return;
       }
       case 'new-connection':
         this.transfer?.detach();
-        await this.connectLink((this.link?.generation ?? 0) + 1);
+        await this.connect(this.generation + 1);
         return;
       case 'wait-for-peer':
         await this.waitHealthy(timeoutMs);
@@ -414,7 +408,9 @@ export class Session {
   }
 
   private healthy(): boolean {
-    return this.link?.pc.connectionState === 'connected' && this.channel?.readyState === 'open';
+    return (
+      this.connection?.pc.connectionState === 'connected' && this.channel?.readyState === 'open'
+    );
   }
 
   private async waitHealthy(timeoutMs: number): Promise<boolean> {
@@ -427,7 +423,7 @@ export class Session {
   }
 
   /**
-   * The sealed link, re-established if it ended: both sides join a mailbox derived from the
+   * The sealed signaling, re-established if it ended: both sides join a mailbox derived from the
    * session key and run the PAKE again with a secret derived from it. The server sees a new
    * random-looking mailbox id and nothing else.
    */
@@ -438,7 +434,7 @@ export class Session {
     const mailbox = pairedMailboxId(secret);
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
     const connection = await SignalingConnection.open(this.options.signalingUrl(), signal);
-    this.extraConnections.push(connection);
+    this.extraSignaling.push(connection);
     try {
       connection.send({ type: 'join', mailbox });
       for (;;) {
@@ -469,8 +465,8 @@ export class Session {
   }
 
   private requireSealed(): SealedSignaling {
-    if (!this.sealedLink) throw new PeerbeamError('NO_SESSION', 'no sealed link');
-    return this.sealedLink;
+    if (!this.sealedSignaling) throw new PeerbeamError('NO_SESSION', 'no sealed signaling');
+    return this.sealedSignaling;
   }
 
   private addLine(from: 'me' | 'peer', text: string): void {
@@ -484,7 +480,7 @@ export class Session {
     this.view.error = toErrorData(error);
     if (this.view.error.code === 'CONNECTION_FAILED') {
       // Tell the peer why, so both sides show the same reason instead of "the other side left".
-      this.sealedLink?.trySend({ t: 'bye', sid: this.sid, reason: 'CONNECTION_FAILED' });
+      this.sealedSignaling?.trySend({ t: 'bye', sid: this.sid, reason: 'CONNECTION_FAILED' });
     }
     this.setStep('failed');
     this.teardown('errory');
@@ -504,8 +500,8 @@ export class Session {
     clearTimeout(this.disconnectedTimer);
     this.abort.abort();
     this.channel?.close();
-    this.link?.close();
+    this.connection?.close();
     this.established?.release(mood);
-    for (const connection of this.extraConnections) connection.close();
+    for (const connection of this.extraSignaling) connection.close();
   }
 }

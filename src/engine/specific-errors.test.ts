@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PeerbeamError } from '../core/errors.js';
-import { FakePlatform, TEST_SETTINGS } from '../../test/fakes/platform.js';
+import { FakePlatform } from '../../test/fakes/platform.js';
 import { Engine } from './engine.js';
 
 const engine = () =>
@@ -20,10 +20,8 @@ describe('the engine refuses with a specific code, not BAD_REQUEST', () => {
     const host = engine();
     expect(await refusedWith(() => host.connectDevice({ id: 'gone' }))).toBe('NO_SUCH_DEVICE');
     expect(await refusedWith(() => host.unpairDevice({ id: 'gone' }))).toBe('NO_SUCH_DEVICE');
-    expect(
-      await refusedWith(() =>
-        host.startSendFiles({ files: [], settings: TEST_SETTINGS, deviceId: 'gone' }),
-      ),
-    ).toBe('NO_SUCH_DEVICE');
+    expect(await refusedWith(() => host.startSendFiles({ files: [], deviceId: 'gone' }))).toBe(
+      'NO_SUCH_DEVICE',
+    );
   });
 });

@@ -18,15 +18,16 @@
  * track ends; a viewer leaving ends only that viewer's connection.
  */
 import { PeerbeamError, toErrorData } from '../core/errors.js';
-import type { PeerSignal } from '../core/peer-signal.js';
+import type { SelectedPair } from '../core/ice-path.js';
 import { TabGuessGuard } from '../core/tab-guess-guard.js';
 import { watchLink } from '../core/tab-links.js';
 import type { TabQuality } from '../core/tab-quality.js';
 import { TabRoster } from '../core/tab-roster.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
 import { sendByCode } from '../rtc/code-sessions.js';
-import type { Established, PeerIdentity } from '../rtc/establish.js';
-import { TabSender } from './tab-share-peer.js';
+import type { Established, PeerIdentity } from '../rtc/established.js';
+import { greet, TabSignals } from '../rtc/greeting.js';
+import { PeerConnection, tabWire } from '../rtc/peer-connection.js';
 
 /** After a failed offer (signaling unreachable), wait this long before allocating again. */
 const OFFER_RETRY_MS = 3_000;
@@ -221,7 +222,7 @@ export class TabShare {
     this.changed();
   }
 
-  watching(slot: ViewerSlot, pair: Awaited<ReturnType<TabSender['selectedPair']>>): void {
+  watching(slot: ViewerSlot, pair: SelectedPair | undefined): void {
     this.roster.watching(slot.id, pair);
     this.changed();
   }
@@ -293,38 +294,30 @@ class ViewerSlot {
       clearTimeout(this.stallTimer);
       this.share.verified(this);
       const { sealed } = established;
-      const identity = sealed.expect('identity');
-      sealed.send({ t: 'identity', ...this.share.self });
-      this.share.named(this, (await identity).name);
-      sealed.send({ t: 'intent', kind: 'tab' });
+      const tabSignals = new TabSignals(sealed, signal);
+      const { peer } = await greet(sealed, { self: this.share.self, intent: 'tab' });
+      this.share.named(this, peer.name);
 
-      const sender = new TabSender({
-        stream: this.share.stream,
-        quality: this.share.quality,
-        iceServers: established.iceServers,
+      const connection = new PeerConnection({
+        role: 'offerer',
+        carries: { kind: 'tab-out', stream: this.share.stream, quality: this.share.quality },
+        wire: tabWire,
         sendSignal: (peerSignal) => sealed.trySend(peerSignal),
+        iceServers: established.iceServers,
         signal,
       });
-      let connected = false;
-      const unsubscribe = sealed.subscribe((peerSignal: PeerSignal) => {
-        if (peerSignal.t === 'bye') this.close('happy');
-        else if (peerSignal.t === 'tab-description' || peerSignal.t === 'tab-candidate') {
-          sender
-            .handleSignal(peerSignal)
-            .catch((error: unknown) => this.close('errory', { error }));
-        }
+      tabSignals.deliver((peerSignal) => {
+        connection
+          .handleSignal(peerSignal)
+          .catch((error: unknown) => this.close('errory', { error }));
       });
-      signal.addEventListener('abort', unsubscribe, { once: true });
-      void sealed.ended.then((reason) => {
-        // Once media flows the signaling socket may go (an idle mailbox expires); only the
-        // viewer leaving, or the connection itself, ends the viewer then.
-        if (!connected || reason.code === 'PEER_LEFT') this.close('happy', { error: reason });
-      });
-      await sender.offer();
-      await sender.connected;
-      connected = true;
-      this.share.watching(this, await sender.selectedPair());
-      await sender.lost;
+      // A `bye` closes without a reason; the sealed signaling ending (within the rule) with its own.
+      void tabSignals.ended.then((reason) => this.close('happy', reason ? { error: reason } : {}));
+      await connection.offer();
+      await connection.connected;
+      tabSignals.mediaFlows();
+      this.share.watching(this, await connection.selectedPair());
+      await connection.lost;
       this.close('happy');
     } catch (error) {
       this.close('errory', { error });

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PeerbeamError } from '../core/errors.js';
+import { PeerbeamError, type ErrorData } from '../core/errors.js';
 import type { PeerSignal, PeerSignalInput } from '../core/peer-signal.js';
-import type { Established } from '../rtc/establish.js';
+import type { ViewerSignal } from '../core/tab-share-view.js';
+import type { Established } from '../rtc/established.js';
 import { TabViewerBridge } from './tab-viewer-bridge.js';
 
 /** The part of SealedSignaling the bridge uses: subscribe, send, ended. */
@@ -46,7 +47,6 @@ function setup() {
   const opened: string[] = [];
   const bridge = new TabViewerBridge(async (viewerId) => {
     opened.push(viewerId);
-    return 42;
   });
   const onEnded = vi.fn();
   const offered = bridge.offer(established, { sharerName: 'Laptop', onEnded });
@@ -58,26 +58,41 @@ function setup() {
   return { sealed, bridge, onEnded, offered, viewerId };
 }
 
-describe('the viewer page relays its connection through the sealed link', () => {
+/** A viewer page's end of the watch: what reached it, in order. */
+function page() {
+  const heard: (ViewerSignal | { ended: ErrorData })[] = [];
+  return {
+    heard,
+    sink: {
+      signal: (signal: ViewerSignal) => void heard.push(signal),
+      ended: (reason: ErrorData) => void heard.push({ ended: reason }),
+    },
+  };
+}
+
+describe('the viewer page relays its connection through the sealed signaling', () => {
   it('opens a viewer page and hands it the ICE servers and the sharer', async () => {
     const { bridge, viewerId } = setup();
     const id = await viewerId();
-    expect(bridge.attach(id)).toEqual({
+    expect(bridge.watch(id, page().sink)).toEqual({
       iceServers: [{ urls: ['stun:127.0.0.1:3478'] }],
       sharerName: 'Laptop',
+      signals: [],
     });
-    expect(() => bridge.attach(id), 'a second page for the same viewer').toThrow(PeerbeamError);
+    expect(() => bridge.watch(id, page().sink), 'a second page for the same viewer').toThrow(
+      PeerbeamError,
+    );
   });
 
-  it('passes the sharer’s offer and candidates on in order, waking a waiting pull', async () => {
+  it('passes the sharer’s offer and candidates on in order, also those from before the page came', async () => {
     const { sealed, bridge, viewerId } = setup();
     const id = await viewerId();
     sealed.deliver(offer);
-    expect(await bridge.pull(id)).toEqual({ signals: [offer] });
-    const waiting = bridge.pull(id);
+    const viewer = page();
+    expect(bridge.watch(id, viewer.sink).signals).toEqual([offer]);
     sealed.deliver(candidate);
     sealed.deliver({ t: 'identity', name: 'x', publicKey: 'abc' });
-    expect(await waiting).toEqual({ signals: [candidate] });
+    expect(viewer.heard).toEqual([candidate]);
   });
 
   it('seals the page’s answer to the sharer, and refuses an offer from the page', async () => {
@@ -95,11 +110,26 @@ describe('the viewer page relays its connection through the sealed link', () => 
   it('once playing, the sharer stopping ends the viewer and its session', async () => {
     const { sealed, bridge, onEnded, offered, viewerId } = setup();
     const id = await viewerId();
+    const viewer = page();
+    bridge.watch(id, viewer.sink);
     bridge.state(id, 'connected');
     await offered;
     sealed.deliver({ t: 'bye', sid: '' });
-    expect(await bridge.pull(id)).toMatchObject({ ended: { code: 'PEER_LEFT' } });
+    await vi.waitFor(() => expect(viewer.heard).toMatchObject([{ ended: { code: 'PEER_LEFT' } }]));
     expect(onEnded).toHaveBeenCalledOnce();
+  });
+
+  it('once playing, an idle signaling socket closing does not end the viewer', async () => {
+    const { sealed, bridge, onEnded, offered, viewerId } = setup();
+    const id = await viewerId();
+    const viewer = page();
+    bridge.watch(id, viewer.sink);
+    bridge.state(id, 'connected');
+    await offered;
+    sealed.end(new PeerbeamError('SIGNALING_CLOSED', 'the mailbox expired'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(viewer.heard).toEqual([]);
+    expect(onEnded).not.toHaveBeenCalled();
   });
 
   it('before it plays, a lost link fails the session with the reason instead', async () => {
@@ -113,12 +143,13 @@ describe('the viewer page relays its connection through the sealed link', () => 
   it('closing the viewer tab leaves the share', async () => {
     const { bridge, onEnded, offered, viewerId } = setup();
     const id = await viewerId();
+    bridge.watch(id, page().sink);
     bridge.state(id, 'connected');
     await offered;
-    bridge.tabGone(7);
+    bridge.left('another-viewer');
     expect(onEnded).not.toHaveBeenCalled();
-    bridge.tabGone(42);
+    bridge.left(id);
     expect(onEnded).toHaveBeenCalledOnce();
-    expect(await bridge.pull(id)).toMatchObject({ ended: { code: 'NO_SESSION' } });
+    expect(() => bridge.signal(id, candidate)).toThrow(PeerbeamError);
   });
 });

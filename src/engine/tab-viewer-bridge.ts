@@ -1,27 +1,31 @@
 /**
  * Watching a shared tab in the extension. The receiving Session learns intent 'tab' and hands
- * its sealed link here (`offer`). A MediaStream cannot move between documents, so the viewer
+ * its sealed signaling here (`offer`). A MediaStream cannot move between documents, so the viewer
  * page (src/viewer/) owns the RTCPeerConnection; this bridge opens that page in a new tab and
- * relays its signals over the sealed link:
+ * relays its signals over the sealed signaling, through the page's port (page-protocol.ts):
  *
- *   sharer ══sealed══ engine (bridge)    ──tabViewerPull──→ viewer page   offer, candidates
- *                                        ←─tabViewerSignal─ viewer page   answer, candidates
+ *   sharer ══sealed══ engine (bridge) ──viewerSignal event──→ viewer page   offer, candidates
+ *                                     ←─viewerSignal request── viewer page   answer, candidates
  *
- * The viewer page long-polls (`pull` answers as soon as something is queued, or empty after
- * PULL_WAIT_MS), so the engine never needs to address a page that may be gone.
- * The viewer ends when the sharer says bye, the sealed link ends, the viewer tab closes, or
- * the person ends the session in the popup.
+ * Signals that arrive before the page watches wait for it (bounded). The viewer ends when the
+ * sharer says bye, the sealed signaling ends, the viewer page goes (its port closes), or the person
+ * ends the session in the popup.
  */
 import { PeerbeamError, type ErrorData } from '../core/errors.js';
-import type { PeerSignal } from '../core/peer-signal.js';
-import type { ViewerPull, ViewerSignal } from '../core/tab-share-view.js';
-import type { Established } from '../rtc/establish.js';
+import type { TabWatch, ViewerSignal } from '../core/tab-share-view.js';
+import type { Established } from '../rtc/established.js';
+import { TabSignals } from '../rtc/greeting.js';
 
-const PULL_WAIT_MS = 20_000;
 /** The page must connect within this time, or the session fails. */
 const CONNECT_TIMEOUT_MS = 30_000;
-/** A page that never attaches must not grow the queue without bound. */
+/** A page that never comes must not grow the queue without bound. */
 const MAX_QUEUED = 500;
+
+/** Where a watching page hears the sharer. */
+export interface ViewerSink {
+  signal(signal: ViewerSignal): void;
+  ended(reason: ErrorData): void;
+}
 
 export interface TabOffer {
   sharerName?: string;
@@ -33,12 +37,10 @@ interface BridgedViewer {
   id: string;
   established: Established;
   offer: TabOffer;
-  tabId?: number;
-  attached: boolean;
+  sink?: ViewerSink;
   isConnected: boolean;
   queue: ViewerSignal[];
   ended?: ErrorData;
-  wake?: () => void;
   connected: { resolve(): void; reject(error: PeerbeamError): void };
   release(): void;
 }
@@ -46,22 +48,16 @@ interface BridgedViewer {
 export class TabViewerBridge {
   private readonly viewers = new Map<string, BridgedViewer>();
 
-  /** `openTab` asks the host to open the viewer page; resolves with its tab id. */
-  constructor(private readonly openTab: (viewerId: string) => Promise<number>) {}
+  /** `openPage` asks the host to open the viewer page, which then watches by its id. */
+  constructor(private readonly openPage: (viewerId: string) => Promise<void>) {}
 
   /** Session.onTabOffered: resolves once the viewer page's connection is up. */
   async offer(established: Established, offer: TabOffer): Promise<void> {
     const id = crypto.randomUUID();
     let settle!: BridgedViewer['connected'];
     const connected = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    const { sealed } = established;
-    const unsubscribe = sealed.subscribe((signal: PeerSignal) => {
-      if (signal.t === 'tab-description' || signal.t === 'tab-candidate') {
-        this.push(viewer, signal);
-      } else if (signal.t === 'bye') {
-        this.end(viewer, { code: 'PEER_LEFT', message: 'the sharer stopped sharing' });
-      }
-    });
+    const listening = new AbortController();
+    const tabSignals = new TabSignals(established.sealed, listening.signal);
     const timer = setTimeout(
       () => this.end(viewer, { code: 'CONNECTION_FAILED', message: 'the viewer did not connect' }),
       CONNECT_TIMEOUT_MS,
@@ -70,13 +66,14 @@ export class TabViewerBridge {
       id,
       established,
       offer,
-      attached: false,
       isConnected: false,
       queue: [],
       connected: {
         resolve: () => {
           clearTimeout(timer);
           viewer.isConnected = true;
+          // From now on an idle signaling socket closing does not end the watch.
+          tabSignals.mediaFlows();
           settle.resolve();
         },
         reject: (error) => {
@@ -86,51 +83,41 @@ export class TabViewerBridge {
       },
       release: () => {
         clearTimeout(timer);
-        unsubscribe();
+        listening.abort();
       },
     };
     this.viewers.set(id, viewer);
-    void sealed.ended.then((reason) => this.end(viewer, reason.toData()));
+    tabSignals.deliver((signal) => this.push(viewer, signal));
+    void tabSignals.ended.then((reason) =>
+      this.end(
+        viewer,
+        reason?.toData() ?? { code: 'PEER_LEFT', message: 'the sharer stopped sharing' },
+      ),
+    );
     try {
-      viewer.tabId = await this.openTab(id);
+      await this.openPage(id);
     } catch (error) {
       this.end(viewer, { code: 'INTERNAL', message: `cannot open the viewer: ${String(error)}` });
     }
     return connected;
   }
 
-  attach(id: string): { iceServers: RTCIceServer[]; sharerName?: string } {
+  /**
+   * The viewer page takes its watch: what it needs and the signals that waited for it; every
+   * later signal, then the end, go to `sink`.
+   */
+  watch(id: string, sink: ViewerSink): TabWatch {
     const viewer = this.viewers.get(id);
-    if (!viewer || viewer.attached) {
+    if (!viewer || viewer.sink || viewer.ended) {
       throw new PeerbeamError('NO_SESSION', 'this shared tab is no longer available');
     }
-    viewer.attached = true;
+    viewer.sink = sink;
     const { sharerName } = viewer.offer;
-    return { iceServers: viewer.established.iceServers, ...(sharerName ? { sharerName } : {}) };
-  }
-
-  /** Everything queued for the page, or (after a wait) nothing; `ended` once it is over. */
-  async pull(id: string): Promise<ViewerPull> {
-    const viewer = this.viewers.get(id);
-    if (!viewer) return { signals: [], ended: { code: 'NO_SESSION', message: 'gone' } };
-    if (viewer.queue.length === 0 && !viewer.ended) {
-      viewer.wake?.();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, PULL_WAIT_MS);
-        function done() {
-          clearTimeout(timer);
-          if (viewer?.wake === done) delete viewer.wake;
-          resolve();
-        }
-        viewer.wake = done;
-      });
-    }
-    const signals = viewer.queue.splice(0);
-    if (viewer.ended) {
-      this.viewers.delete(id);
-      return { signals, ended: viewer.ended };
-    }
-    return { signals };
+    return {
+      iceServers: viewer.established.iceServers,
+      signals: viewer.queue.splice(0),
+      ...(sharerName ? { sharerName } : {}),
+    };
   }
 
   /** The page's answer and candidates, sealed to the sharer. */
@@ -143,6 +130,7 @@ export class TabViewerBridge {
     viewer.established.sealed.send(signal);
   }
 
+  /** The page's connection is up (media flows), or it gave up. */
   state(id: string, state: 'connected' | 'failed'): void {
     const viewer = this.viewers.get(id);
     if (!viewer) return;
@@ -150,26 +138,24 @@ export class TabViewerBridge {
     else this.end(viewer, { code: 'CONNECTION_FAILED', message: 'the viewer could not connect' });
   }
 
-  /** A tab closed (or left for a browser page): if it was a viewer page, that viewer left. */
-  tabGone(tabId: number): void {
-    for (const viewer of this.viewers.values()) {
-      if (viewer.tabId !== tabId) continue;
-      this.end(viewer, { code: 'CANCELLED', message: 'the viewer tab was closed' });
-      this.viewers.delete(viewer.id);
-    }
+  /** The viewer page went (closed, navigated away): that viewer left. */
+  left(id: string): void {
+    const viewer = this.viewers.get(id);
+    if (viewer) this.end(viewer, { code: 'CANCELLED', message: 'the viewer tab was closed' });
   }
 
   private push(viewer: BridgedViewer, signal: ViewerSignal): void {
-    if (viewer.ended || viewer.queue.length >= MAX_QUEUED) return;
-    viewer.queue.push(signal);
-    viewer.wake?.();
+    if (viewer.ended) return;
+    if (viewer.sink) viewer.sink.signal(signal);
+    else if (viewer.queue.length < MAX_QUEUED) viewer.queue.push(signal);
   }
 
   private end(viewer: BridgedViewer, reason: ErrorData): void {
     if (viewer.ended) return;
     viewer.ended = reason;
     viewer.release();
-    viewer.wake?.();
+    this.viewers.delete(viewer.id);
+    viewer.sink?.ended(reason);
     // Before the page connected, the session fails with the reason; after, it just ends.
     if (viewer.isConnected) viewer.offer.onEnded();
     else viewer.connected.reject(new PeerbeamError(reason.code, reason.message));

@@ -4,12 +4,12 @@
  */
 import { PeerbeamError } from '../core/errors.js';
 import type { TabQuality } from '../core/tab-quality.js';
-import type { TabShareView, ViewerPull, ViewerSignal } from '../core/tab-share-view.js';
-import type { Established } from '../rtc/establish.js';
+import type { TabShareView, TabWatch, ViewerSignal } from '../core/tab-share-view.js';
+import type { Established } from '../rtc/established.js';
 import { once } from './once.js';
 import type { Platform } from './platform.js';
 import { TabShare } from './tab-share.js';
-import { TabViewerBridge, type TabOffer } from './tab-viewer-bridge.js';
+import { TabViewerBridge, type TabOffer, type ViewerSink } from './tab-viewer-bridge.js';
 import type { Settings } from './views.js';
 
 export interface StartTabShare {
@@ -17,7 +17,6 @@ export interface StartTabShare {
   tabId: number;
   title?: string;
   quality: TabQuality;
-  settings: Settings;
 }
 
 export class Tabs {
@@ -26,20 +25,14 @@ export class Tabs {
 
   constructor(
     private readonly platform: Platform,
-    private readonly configure: (settings: Settings) => void,
+    private readonly settings: () => Settings,
     private readonly identity: () => Promise<{ publicKey: string }>,
   ) {
     this.bridge = new TabViewerBridge((viewerId) => platform.openTabViewer(viewerId));
   }
 
-  async startTabShare({
-    streamId,
-    tabId,
-    title,
-    quality,
-    settings,
-  }: StartTabShare): Promise<TabShareView> {
-    this.configure(settings);
+  async startTabShare({ streamId, tabId, title, quality }: StartTabShare): Promise<TabShareView> {
+    const settings = this.settings();
     this.share?.stop('stopped');
     const { publicKey } = await this.identity();
     const stream = await this.platform.captureTab({ streamId, tabId, quality });
@@ -78,31 +71,29 @@ export class Tabs {
     this.share?.dismissGuessWarning();
   }
 
-  /** A tab closed, or went to a browser page: a shared tab stops, a viewer page leaves. */
+  /** A tab closed, or went to a browser page: if it is the shared one, its share stops. */
   tabGone({ tabId, reason }: { tabId: number; reason: 'closed' | 'navigated' }): void {
     if (this.share?.tabId === tabId) {
       this.share.tabGone(reason === 'closed' ? 'tab-closed' : 'navigated');
     }
-    this.bridge.tabGone(tabId);
   }
 
-  tabViewerAttach({ viewerId }: { viewerId: string }): {
-    iceServers: RTCIceServer[];
-    sharerName?: string;
-  } {
-    return this.bridge.attach(viewerId);
+  /** A viewer page takes the watch it was opened for (tab-viewer-bridge.ts). */
+  watchTab(viewerId: string, sink: ViewerSink): TabWatch {
+    return this.bridge.watch(viewerId, sink);
   }
 
-  tabViewerPull({ viewerId }: { viewerId: string }): Promise<ViewerPull> {
-    return this.bridge.pull(viewerId);
-  }
-
-  tabViewerSignal({ viewerId, signal }: { viewerId: string; signal: ViewerSignal }): void {
+  viewerSignal(viewerId: string, signal: ViewerSignal): void {
     this.bridge.signal(viewerId, signal);
   }
 
-  tabViewerState({ viewerId, state }: { viewerId: string; state: 'connected' | 'failed' }): void {
+  viewerState(viewerId: string, state: 'connected' | 'failed'): void {
     this.bridge.state(viewerId, state);
+  }
+
+  /** The viewer page went: that viewer left its share. */
+  viewerLeft(viewerId: string): void {
+    this.bridge.left(viewerId);
   }
 
   /** Session.onTabOffered: watch the offered tab in a viewer page. */

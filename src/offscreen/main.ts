@@ -2,13 +2,16 @@
  * The Chromium host of the engine (src/engine/). The offscreen document owns every
  * RTCPeerConnection and every signaling socket, because it outlives the popup and, unlike the
  * service worker, is not stopped when idle. It gives the engine its platform
- * (platform-chromium.ts) and registers the engine's methods for the service worker to call.
+ * (platform-chromium.ts), answers each page over the page's port (../engine/page-ports.ts), and
+ * the service worker over runtime messages (configure, menu links, downloads, closing tabs).
  * It exists only while there is work: when it has had none for the grace period, it asks the
  * service worker to close it (../engine/host-lifecycle.ts).
  */
 import { HOST_IDLE_GRACE_MS } from '../core/host-idle.js';
 import { Engine } from '../engine/engine.js';
 import { HostIdleWatch, storedWork } from '../engine/host-lifecycle.js';
+import { pageHandlers } from '../engine/page-handlers.js';
+import { PagePorts } from '../engine/page-ports.js';
 import { call, registerMethods } from '../shared/messaging.js';
 import { takeBatch } from './file-batches.js';
 import { chromiumPlatform } from './platform-chromium.js';
@@ -29,76 +32,43 @@ const watch: HostIdleWatch = new HostIdleWatch({
       .catch(() => undefined)
       .finally(() => watch.touch()),
 });
-const platform = chromiumPlatform({
-  hold: (reason) => watch.hold(reason),
-  storedWorkChanged: () => void watch.refresh(),
-});
+const platform = chromiumPlatform(
+  { hold: (reason) => watch.hold(reason), storedWorkChanged: () => void watch.refresh() },
+  (event, params) => pages.broadcast(event, params),
+);
 const engine = new Engine(platform);
+// Settings live in chrome.storage, which only the service worker can read. The idle watch
+// starts once the engine knows its devices (until then the host stays).
+const ready = engine.start();
+void ready.finally(() => void watch.refresh());
 
-// Every request for the engine is activity: the grace starts again, so a page that just woke
-// the document (the send page, before it posts its files) finds it still there.
+/** What a page may ask: the engine's own methods, with this host's file batches and badge. */
+const handlers = pageHandlers(engine, {
+  takeBatch,
+  tabShareStarted: (view) => platform.showBadge(view),
+});
+
+// Pages open a port each; an open page keeps the document (it shows what the engine does).
+const pages = new PagePorts({
+  handlers,
+  ready,
+  opened: () => watch.hold('a page is open'),
+  activity: () => watch.touch(),
+});
+chrome.runtime.onConnect.addListener((port) => pages.accept(port));
+
+// Every request from the service worker is activity: the grace starts again.
 chrome.runtime.onMessage.addListener((message: unknown) => {
   const { target, method } = (message ?? {}) as { target?: unknown; method?: unknown };
   if (target === 'offscreen' && method !== 'hostStillIdle') watch.touch();
   return undefined;
 });
 
-/** The engine's methods the service worker calls by the same name. */
-const ENGINE_METHODS = [
-  'configure',
-  'startSend',
-  'startReceive',
-  'acceptFiles',
-  'declineFiles',
-  'cancelTransfer',
-  'sendLink',
-  'listLinks',
-  'setAutoOpenLinks',
-  'getSession',
-  'sendText',
-  'closeSession',
-  'rememberPeer',
-  'listDevices',
-  'connectDevice',
-  'unpairDevice',
-  'stopTabShare',
-  'getTabShare',
-  'resumeTabShareCodes',
-  'dismissTabShareWarning',
-  'tabGone',
-  'tabViewerAttach',
-  'tabViewerPull',
-  'tabViewerSignal',
-  'tabViewerState',
-] as const satisfies readonly (keyof Engine)[];
-
-/** `names` of `target`, bound: a method table typed by the engine's own signatures. */
-function bound<T extends object, K extends keyof T>(target: T, names: readonly K[]): Pick<T, K> {
-  const table: Partial<Pick<T, K>> = {};
-  for (const name of names) {
-    const method = target[name];
-    if (typeof method === 'function') table[name] = method.bind(target) as T[K];
-  }
-  return table as Pick<T, K>;
-}
-
 registerMethods('offscreen', {
-  ...bound(engine, ENGINE_METHODS),
-  startSendFiles: async ({ batchId, settings, deviceId }) => {
-    engine.configure({ settings });
-    const files = await takeBatch(batchId);
-    return engine.startSendFiles({ files, settings, ...(deviceId ? { deviceId } : {}) });
-  },
-  startTabShare: async (params) => {
-    const view = await engine.startTabShare(params);
-    platform.showBadge(view);
-    return view;
-  },
+  configure: (params) => engine.configure(params),
+  sendLink: (params) => engine.sendLink(params),
   downloadEnded: ({ url }) => platform.downloadEnded(url),
+  tabGone: (params) => engine.tabGone(params),
   ping: () => 'pong' as const,
   hostStillIdle: ({ epoch }) => watch.stillIdle(epoch),
 });
-
-// Boot: settings live in chrome.storage, which only the service worker can read. The idle
-// watch starts once the engine knows its devices (until then the host stays).
-void engine.start().finally(() => void watch.refresh());

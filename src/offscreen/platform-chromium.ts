@@ -1,7 +1,7 @@
 /**
  * The engine's platform in Chromium's offscreen document: what it cannot do itself goes to the
  * service worker (downloads, settings in chrome.storage, the viewer tab, the badge), and its
- * events go to the popup. Chromium never stops the document while it exists; the host closes
+ * events go to the pages' ports. Chromium never stops the document while it exists; the host closes
  * it when there is no work (../engine/host-lifecycle.ts), so keep-alive holds and changes to the
  * stored devices and links go to the host's idle watch.
  */
@@ -9,7 +9,8 @@ import { tabCaptureError } from '../core/tab-capture-errors.js';
 import { tabCaptureConstraints } from '../core/tab-quality.js';
 import type { TabShareView } from '../core/tab-share-view.js';
 import type { Platform } from '../engine/platform.js';
-import { call, notify } from '../shared/messaging.js';
+import type { PageEvent, PageEvents } from '../engine/page-protocol.js';
+import { call } from '../shared/messaging.js';
 
 export interface ChromiumPlatform extends Platform {
   /** The service worker saw a blob download end: its URL goes, and the engine's copy. */
@@ -25,7 +26,10 @@ export interface HostWorkWatch {
   storedWorkChanged(): void;
 }
 
-export function chromiumPlatform(watch: HostWorkWatch): ChromiumPlatform {
+/** An event for every open popup and send page. */
+export type Broadcast = <E extends PageEvent>(event: E, params: PageEvents[E]) => void;
+
+export function chromiumPlatform(watch: HostWorkWatch, broadcast: Broadcast): ChromiumPlatform {
   /**
    * Received files wait in OPFS until their download finished; then their copy goes. The
    * download reads the blob URL, which dies with the document: the host stays until then.
@@ -75,25 +79,24 @@ export function chromiumPlatform(watch: HostWorkWatch): ChromiumPlatform {
         .catch((error: unknown) => {
           throw tabCaptureError(error);
         }),
-    openTabViewer: async (viewerId) =>
-      (await call('background', 'openTabViewer', { viewerId })).tabId,
+    openTabViewer: (viewerId) => call('background', 'openTabViewer', { viewerId }),
     keepAlive: (reason) => watch.hold(reason),
     showBadge,
     events: {
-      sessionChanged: (view) => notify('popup', 'sessionChanged', view),
+      sessionChanged: (view) => broadcast('sessionChanged', view),
       transferEnded: (view) => void call('background', 'transferEnded', view),
       devicesChanged: (devices) => {
-        notify('popup', 'devicesChanged', devices);
+        broadcast('devicesChanged', devices);
         void call('background', 'devicesChanged', devices);
         watch.storedWorkChanged();
       },
       linksChanged: (links) => {
-        notify('popup', 'linksChanged', links);
+        broadcast('linksChanged', links);
         watch.storedWorkChanged();
       },
       linkReceived: (link) => void call('background', 'showLink', link),
       tabShareChanged: (view) => {
-        notify('popup', 'tabShareChanged', view);
+        broadcast('tabShareChanged', view);
         showBadge(view);
       },
     },

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { toErrorData, type ErrorData } from '../core/errors.js';
-import { call, registerMethods } from '../shared/messaging.js';
+import { call } from '../shared/messaging.js';
+import { engine } from '../shared/engine-client.js';
 import { describeError, t } from '../shared/i18n.js';
 import {
   newerView,
@@ -22,6 +23,7 @@ import {
   TabWatching,
   newerShare,
   shareStartError,
+  startTabShare,
 } from './TabShare.js';
 
 let showSession: ((view: SessionView) => void) | undefined;
@@ -30,28 +32,11 @@ let showTabShare: ((view: TabShareView) => void) | undefined;
 let showLinks: ((links: LinkView[]) => void) | undefined;
 const dismissed = new Set<string>();
 
-// Registered at module load: the offscreen document streams every change.
-registerMethods('popup', {
-  sessionChanged: (view) => showSession?.(view),
-  devicesChanged: (devices) => showDevices?.(devices),
-  tabShareChanged: (view) => showTabShare?.(view),
-  linksChanged: (links) => showLinks?.(links),
-});
-
-/**
- * The first open of a fresh profile can race the offscreen document's start ("Something went
- * wrong inside Peerbeam"): the popup's first questions are asked again before giving up.
- */
-async function ask<T>(question: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await question();
-    } catch (error) {
-      if (attempt >= attempts || toErrorData(error).code !== 'INTERNAL') throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-    }
-  }
-}
+// Subscribed at module load: the engine streams every change over the popup's port.
+engine.on('sessionChanged', (view) => showSession?.(view));
+engine.on('devicesChanged', (devices) => showDevices?.(devices));
+engine.on('tabShareChanged', (view) => showTabShare?.(view));
+engine.on('linksChanged', (links) => showLinks?.(links));
 
 /** What a reopened popup shows: a running session, or the finish of a completed transfer. */
 function worthShowing(view: SessionView | null, dismissedId: unknown): SessionView | null {
@@ -82,25 +67,22 @@ export function App() {
       );
     };
     // Re-attach: the popup closes whenever it loses focus, the session lives on offscreen.
-    Promise.all([ask(() => call('background', 'getSession')), dismissedSession()])
+    Promise.all([engine.request('getSession'), dismissedSession()])
       .then(([view, dismissedId]) => {
         const live = worthShowing(view, dismissedId);
         setSession((current) => current ?? live);
       })
       .catch(fail);
-    ask(() => call('background', 'getSettings'))
+    call('background', 'getSettings')
       .then((settings) => setDeviceName(settings.deviceName))
       .catch(fail);
     showDevices = setDevices;
-    ask(() => call('background', 'listDevices'))
-      .then(setDevices)
-      .catch(fail);
+    engine.request('listDevices').then(setDevices).catch(fail);
     showLinks = setLinks;
-    ask(() => call('background', 'listLinks'))
-      .then(setLinks)
-      .catch(fail);
+    engine.request('listLinks').then(setLinks).catch(fail);
     showTabShare = (view) => setTabShare((current) => newerShare(current, view));
-    ask(() => call('background', 'getTabShare'))
+    engine
+      .request('getTabShare')
       .then((view) => {
         if (view?.step === 'live') setTabShare((current) => current ?? view);
       })
@@ -155,7 +137,7 @@ export function App() {
         <TabSharePanel
           view={tabShare}
           onStop={() => {
-            call('background', 'stopTabShare').catch(fail);
+            engine.request('stopTabShare').catch(fail);
           }}
           onDone={() => setTabShare(null)}
         />
@@ -165,7 +147,7 @@ export function App() {
           view={session}
           onStop={() => {
             dismissed.add(session.id);
-            void call('background', 'closeSession').then(() => setSession(null));
+            void engine.request('closeSession').then(() => setSession(null));
           }}
           onDone={() => leave(session)}
         />
@@ -175,7 +157,7 @@ export function App() {
           onDone={() => leave(session)}
           onRetry={() => {
             leave(session);
-            if (session.role === 'send') run(() => call('background', 'startSend'));
+            if (session.role === 'send') run(() => engine.request('startSend'));
             else setRetryCode(lastCode);
           }}
         />
@@ -186,7 +168,7 @@ export function App() {
             <TabShareStart
               onStart={(quality) => {
                 setError(undefined);
-                call('background', 'startTabShare', { quality })
+                startTabShare(quality)
                   .then((view) => setTabShare((current) => newerShare(current, view)))
                   .catch((e: unknown) => setError(shareStartError(toErrorData(e))));
               }}
@@ -197,17 +179,17 @@ export function App() {
             onReceive={(code) => {
               setLastCode(code);
               setRetryCode(undefined);
-              run(() => call('background', 'startReceive', { code }));
+              run(() => engine.request('startReceive', { code }));
             }}
           />
           <Devices
             devices={devices}
-            onConnect={(id) => run(() => call('background', 'connectDevice', { id }))}
+            onConnect={(id) => run(() => engine.request('connectDevice', { id }))}
             onUnpair={(id) => {
-              call('background', 'unpairDevice', { id }).catch(fail);
+              engine.request('unpairDevice', { id }).catch(fail);
             }}
             onAutoOpen={(deviceId, on) => {
-              call('background', 'setAutoOpenLinks', { deviceId, on }).catch(fail);
+              engine.request('setAutoOpenLinks', { deviceId, on }).catch(fail);
             }}
           />
           <Links links={links} />
@@ -216,7 +198,7 @@ export function App() {
               type="button"
               class="link"
               id="send"
-              onClick={() => run(() => call('background', 'startSend'))}
+              onClick={() => run(() => engine.request('startSend'))}
             >
               {t('popup_chatByCode')}
             </button>

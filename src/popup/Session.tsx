@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { ErrorData } from '../core/errors.js';
-import { call } from '../shared/messaging.js';
+import { engine } from '../shared/engine-client.js';
 import { describeError, t, type MessageKey } from '../shared/i18n.js';
 import type { SessionView } from '../shared/session-view.js';
 import { useFocusOnStep } from './focus.js';
 import { Transfer } from './Transfer.js';
+import { SecondaryButton } from './SecondaryButton.js';
 
 const stepText = (step: SessionView['step']): string =>
   t(`step_${step.replaceAll('-', '_')}` as MessageKey);
@@ -102,7 +103,7 @@ export function Session({
           transfer={transfer}
           onDone={() => {
             if (finished) onDone();
-            else void call('background', 'closeSession').then(onDone, onDone);
+            else void engine.request('closeSession').then(onDone, onDone);
           }}
         />
       )}
@@ -143,14 +144,9 @@ export function Session({
               {t('remembered', view.peerName)}
             </span>
           ) : (
-            <button
-              type="button"
-              class="secondary"
-              id="remember"
-              onClick={() => void call('background', 'rememberPeer')}
-            >
+            <SecondaryButton id="remember" onClick={() => void engine.request('rememberPeer')}>
               {t('rememberDevice', view.peerName)}
-            </button>
+            </SecondaryButton>
           )}
         </p>
       )}
@@ -170,7 +166,7 @@ export function Session({
           onSubmit={(event) => {
             event.preventDefault();
             if (!text) return;
-            void call('background', 'sendText', { text }).then(() => setText(''));
+            void engine.request('sendText', { text }).then(() => setText(''));
           }}
         >
           <input
@@ -192,14 +188,12 @@ export function Session({
               {t('startOver')}
             </button>
           ) : (
-            <button
-              type="button"
-              class="secondary"
+            <SecondaryButton
               id="cancel"
-              onClick={() => void call('background', 'closeSession').then(onDone)}
+              onClick={() => void engine.request('closeSession').then(onDone)}
             >
               {t('cancel')}
-            </button>
+            </SecondaryButton>
           )}
         </p>
       )}

@@ -8,8 +8,10 @@ import type { TabViewer } from '../core/tab-roster.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
 import { describeError, t, type MessageKey } from '../shared/i18n.js';
 import { call } from '../shared/messaging.js';
+import { engine } from '../shared/engine-client.js';
 import type { SessionView } from '../shared/session-view.js';
 import { useFocusOnStep } from './focus.js';
+import { SecondaryButton } from './SecondaryButton.js';
 
 /** "Share this tab": the click is the user gesture tab capture needs. */
 export function TabShareStart(props: { onStart: (quality: TabQuality) => void }) {
@@ -108,12 +110,22 @@ const ENDED_TEXT: Record<TabShareEnd, MessageKey> = {
 };
 
 /**
+ * Share the active tab: the port first (it wakes the engine's host), then the stream id, which
+ * is good for a few seconds only, then the share.
+ */
+export async function startTabShare(quality: TabQuality): Promise<TabShareView> {
+  await engine.connect();
+  const tab = await call('background', 'captureTab');
+  return engine.request('startTabShare', { ...tab, quality });
+}
+
+/**
  * Failed attempts at this share's codes: the warning stays until dismissed; at the cap the
  * share offers no code until the sharer chooses to go on.
  */
 function GuessWarning({ guesses }: { guesses: TabShareView['guesses'] }) {
   const act = (method: 'resumeTabShareCodes' | 'dismissTabShareWarning') => () =>
-    void call('background', method).catch(() => {
+    void engine.request(method).catch(() => {
       // The share's next update shows its real state either way.
     });
   return (
@@ -121,27 +133,17 @@ function GuessWarning({ guesses }: { guesses: TabShareView['guesses'] }) {
       {guesses.paused && (
         <p class="status" id="tab-guess-paused">
           {t('tabGuessPaused', String(GUESS_CAP))}{' '}
-          <button
-            type="button"
-            class="secondary"
-            id="tab-guess-resume"
-            onClick={act('resumeTabShareCodes')}
-          >
+          <SecondaryButton id="tab-guess-resume" onClick={act('resumeTabShareCodes')}>
             {t('tabGuessResume')}
-          </button>
+          </SecondaryButton>
         </p>
       )}
       {guesses.failed > 0 && (
         <p class="error" role="alert" id="tab-guess-warning" data-failed={guesses.failed}>
           {t('tabGuessWarning', String(guesses.failed))}{' '}
-          <button
-            type="button"
-            class="secondary"
-            id="tab-guess-dismiss"
-            onClick={act('dismissTabShareWarning')}
-          >
+          <SecondaryButton id="tab-guess-dismiss" onClick={act('dismissTabShareWarning')}>
             {t('tabGuessDismiss')}
-          </button>
+          </SecondaryButton>
         </p>
       )}
     </>

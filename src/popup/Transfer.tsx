@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { formatBytes, formatDuration, splitDone } from '../core/progress.js';
-import { call } from '../shared/messaging.js';
+import { engine } from '../shared/engine-client.js';
 import { fileCount, t, type MessageKey } from '../shared/i18n.js';
 import type { SessionView, TransferView } from '../shared/session-view.js';
 import { useFocusOnStep } from './focus.js';
 import { showReceivedFiles } from './show-in-folder.js';
+import { SecondaryButton } from './SecondaryButton.js';
 
 const stateText = (state: TransferView['state']): string =>
   t(`transfer_${state.replaceAll('-', '_')}` as MessageKey);
@@ -57,18 +58,13 @@ export function Transfer(props: { view: SessionView; transfer: TransferView; onD
             id="accept"
             ref={accept}
             aria-describedby="offer-question"
-            onClick={() => void call('background', 'acceptFiles')}
+            onClick={() => void engine.request('acceptFiles')}
           >
             {t('accept')}
           </button>
-          <button
-            type="button"
-            class="secondary"
-            id="decline"
-            onClick={() => void call('background', 'declineFiles')}
-          >
+          <SecondaryButton id="decline" onClick={() => void engine.request('declineFiles')}>
             {t('decline')}
-          </button>
+          </SecondaryButton>
         </div>
       </section>
     );
@@ -148,14 +144,9 @@ export function Transfer(props: { view: SessionView; transfer: TransferView; onD
       )}
       <FileList transfer={transfer} />
       {running && (
-        <button
-          type="button"
-          class="secondary"
-          id="cancel-transfer"
-          onClick={() => void call('background', 'cancelTransfer')}
-        >
+        <SecondaryButton id="cancel-transfer" onClick={() => void engine.request('cancelTransfer')}>
           {t('cancelTransfer')}
-        </button>
+        </SecondaryButton>
       )}
     </section>
   );

@@ -6,7 +6,7 @@ import { formatCode, generatePassword, parseCode } from '../core/code.js';
 import { PeerbeamError } from '../core/errors.js';
 import { SignalingConnection } from './signaling-client.js';
 import { establishSealedSignaling } from './sealed-signaling.js';
-import type { EstablishContext, Established } from './establish.js';
+import type { EstablishContext, Established } from './established.js';
 
 function releaseBy(connection: SignalingConnection): Established['release'] {
   return (mood) => {
@@ -21,7 +21,7 @@ function releaseBy(connection: SignalingConnection): Established['release'] {
 
 /**
  * The part both sides share: on a connection that just reached its mailbox, wait for the
- * peer, run the PAKE with the code's words, and hand over the sealed link. Closes the
+ * peer, run the PAKE with the code's words, and hand over the sealed signaling. Closes the
  * connection on any failure.
  */
 async function sealByCode(

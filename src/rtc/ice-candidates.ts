@@ -1,6 +1,6 @@
 /**
- * ICE plumbing shared by every peer connection here (file and chat links, tab sender, tab
- * viewer): trickle-ICE bookkeeping, how a connection turns out, and which path it took.
+ * ICE plumbing of the peer-connection wrapper (peer-connection.ts): trickle-ICE bookkeeping,
+ * how a connection turns out, and which path it took.
  */
 import { PeerbeamError } from '../core/errors.js';
 import { selectedPairFromStats, type SelectedPair } from '../core/ice-path.js';

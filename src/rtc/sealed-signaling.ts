@@ -1,5 +1,5 @@
 /**
- * The signaling link after the PAKE: every frame sealed with the session keys, every frame
+ * The signaling after the PAKE: every frame sealed with the session keys, every frame
  * from the peer opened and checked before anyone sees it. A frame that fails to open ends the
  * link (TAMPERED), after telling the peer why. Steps and formats: src/core/PROTOCOL.md.
  */

@@ -9,31 +9,34 @@ import { toErrorData, type ErrorData } from '../core/errors.js';
 import { formatBytes } from '../core/progress.js';
 import { FILE_BATCH_CHANNEL, type FileBatch } from '../shared/file-batch.js';
 import { describeError, fileCount, setPageLanguage, t } from '../shared/i18n.js';
-import { call, registerMethods } from '../shared/messaging.js';
-import { StartedSessionView, type DeviceView, type SessionView } from '../shared/session-view.js';
+import { engine } from '../shared/engine-client.js';
+import { newerView, type DeviceView, type SessionView } from '../shared/session-view.js';
 import { Session } from '../popup/Session.js';
 import { rememberDismissed } from '../popup/dismissed.js';
 import { fromDrop, fromInput, type PickedFile } from './pick.js';
+import { SecondaryButton } from '../popup/SecondaryButton.js';
 
 /** The picked-files step lists this many (a folder can hold thousands). */
 const LISTED = 200;
 
-const started = new StartedSessionView();
-let showSession: ((view: SessionView | null) => void) | undefined;
-registerMethods('popup', {
-  sessionChanged: (view) => showSession?.(started.changed(view)),
-  devicesChanged: () => undefined,
-  tabShareChanged: () => undefined,
-  linksChanged: () => undefined,
+/**
+ * The session this page started: its answer arrives before its first change (the port keeps
+ * order), so changes of any other session are not this page's.
+ */
+let startedId: string | undefined;
+let showSession: ((view: SessionView) => void) | undefined;
+engine.on('sessionChanged', (view) => {
+  if (view.id === startedId) showSession?.(view);
 });
 
 async function startSending(picked: PickedFile[], deviceId?: string): Promise<SessionView> {
-  await call('background', 'ensureReady');
+  // The port first: it wakes the engine's host, which must be listening for the files.
+  await engine.connect();
   const batch: FileBatch = { batchId: crypto.randomUUID(), files: picked };
   const channel = new BroadcastChannel(FILE_BATCH_CHANNEL);
   channel.postMessage(batch);
   try {
-    return await call('background', 'startSendFiles', {
+    return await engine.request('startSendFiles', {
       batchId: batch.batchId,
       ...(deviceId ? { deviceId } : {}),
     });
@@ -59,8 +62,8 @@ function SendPage() {
   useEffect(() => {
     document.title = t('sendPageTitle');
     setPageLanguage();
-    showSession = setSession;
-    void call('background', 'listDevices').then(setDevices);
+    showSession = (view) => setSession((current) => (current ? newerView(current, view) : view));
+    void engine.request('listDevices').then(setDevices);
   }, []);
 
   const add = (more: PickedFile[]) => {
@@ -77,13 +80,13 @@ function SendPage() {
 
   const send = (deviceId?: string) => {
     setError(undefined);
-    started.starting();
+    startedId = undefined;
     startSending(picked, deviceId)
-      .then((view) => setSession(started.started(view)))
-      .catch((e: unknown) => {
-        started.reset();
-        setError(toErrorData(e));
-      });
+      .then((view) => {
+        startedId = view.id;
+        setSession((current) => (current?.id === view.id ? newerView(current, view) : view));
+      })
+      .catch((e: unknown) => setError(toErrorData(e)));
   };
 
   if (session) {
@@ -95,7 +98,7 @@ function SendPage() {
           host="send-page"
           onDone={() => {
             rememberDismissed(session.id);
-            started.reset();
+            startedId = undefined;
             // A delivered batch is done with; after a failure the same files stay picked.
             if (session.transfer?.state === 'complete') setPicked([]);
             setSession(null);
@@ -103,7 +106,7 @@ function SendPage() {
           // "New code" with the same files: one click after a burned or expired code.
           onRetry={() => {
             rememberDismissed(session.id);
-            started.reset();
+            startedId = undefined;
             setSession(null);
             send();
           }}
@@ -132,22 +135,12 @@ function SendPage() {
         <p>{t('dropHere')}</p>
         <div class="row" style={{ justifyContent: 'center' }}>
           {/* Real buttons (Tab reaches them) that open the hidden pickers. */}
-          <button
-            type="button"
-            class="secondary"
-            id="choose-files"
-            onClick={() => filesInput.current?.click()}
-          >
+          <SecondaryButton id="choose-files" onClick={() => filesInput.current?.click()}>
             {t('pickFiles')}
-          </button>
-          <button
-            type="button"
-            class="secondary"
-            id="choose-folder"
-            onClick={() => folderInput.current?.click()}
-          >
+          </SecondaryButton>
+          <SecondaryButton id="choose-folder" onClick={() => folderInput.current?.click()}>
             {t('pickFolder')}
-          </button>
+          </SecondaryButton>
           <input
             id="pick-files"
             ref={filesInput}

@@ -35,18 +35,6 @@ export async function call<T extends Target, M extends MethodName<T>>(
   }
 }
 
-/** Fire-and-forget event to a context that may not be open (the popup): no retry, no error. */
-export function notify<T extends Target, M extends MethodName<T>>(
-  target: T,
-  method: M,
-  ...params: Params<T, M>
-): void {
-  const envelope: Envelope = { peerbeam: 1, target, method, params };
-  browser.runtime.sendMessage(envelope).catch(() => {
-    // Nobody listening (popup closed): the next popup asks for the current state itself.
-  });
-}
-
 /**
  * Registers this context's methods. Call once, at top level, so the listener exists before
  * the first message that woke the context is dispatched.

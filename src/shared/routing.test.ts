@@ -11,7 +11,11 @@ describe('messages are answered only by the context they are addressed to', () =
       'respond',
     ],
     ['unknown method', { peerbeam: 1, target: 'offscreen', method: 'nope', params: [] }, 'reject'],
-    ['other target', { peerbeam: 1, target: 'popup', method: 'startSend', params: [] }, 'ignore'],
+    [
+      'other target',
+      { peerbeam: 1, target: 'background', method: 'startSend', params: [] },
+      'ignore',
+    ],
     ['unknown target', { peerbeam: 1, target: 'tab', method: 'startSend', params: [] }, 'ignore'],
     ['foreign message', { type: 'something-else' }, 'ignore'],
     ['missing params', { peerbeam: 1, target: 'offscreen', method: 'startSend' }, 'ignore'],

@@ -11,7 +11,7 @@ export interface Envelope {
 
 export type Reply = { ok: true; value: unknown } | { ok: false; error: ErrorData };
 
-const TARGETS: readonly string[] = ['background', 'offscreen', 'popup'];
+const TARGETS: readonly string[] = ['background', 'offscreen'];
 
 export function isEnvelope(message: unknown): message is Envelope {
   if (typeof message !== 'object' || message === null) return false;

@@ -1,15 +1,17 @@
 /**
- * The extension's viewer page: opened by the engine (in Chromium, the offscreen document) when a code session turns out
- * to be a shared tab (src/engine/tab-viewer-bridge.ts). It owns the receiving
- * RTCPeerConnection, because a MediaStream cannot move between documents; its signals travel
- * through the offscreen document's sealed link.
+ * The extension's viewer page: opened by the engine (in Chromium, the offscreen document) when a
+ * code session turns out to be a shared tab (src/engine/tab-viewer-bridge.ts). It owns the
+ * receiving RTCPeerConnection, because a MediaStream cannot move between documents; its signals
+ * travel over its port to the engine, and from there through the sealed signaling. Closing the page
+ * closes the port: the engine takes that as the viewer leaving.
  */
 import { toErrorData, type ErrorData } from '../core/errors.js';
 import type { ViewerSignal } from '../core/tab-share-view.js';
+import { VIEWER_PORT } from '../engine/page-protocol.js';
+import { receiveTab } from '../rtc/peer-connection.js';
+import { EngineClient } from '../shared/engine-client.js';
 import { describeError, t } from '../shared/i18n.js';
-import { call } from '../shared/messaging.js';
 import { Player, playerTextsFrom, type PlayerTexts } from './player.js';
-import { TabReceiver } from './tab-receiver.js';
 
 const texts: PlayerTexts = playerTextsFrom(t);
 
@@ -17,49 +19,59 @@ const texts: PlayerTexts = playerTextsFrom(t);
 const isPlainEnd = (ended: ErrorData) => ended.code === 'PEER_LEFT' || ended.code === 'CANCELLED';
 
 async function watch(viewerId: string, player: Player): Promise<void> {
+  const engine = new EngineClient(VIEWER_PORT);
   const abort = new AbortController();
+  // Heard from the start; held until the receiver exists (the watch's answer comes first).
+  let handle: ((signal: ViewerSignal) => void) | undefined;
+  const early: ViewerSignal[] = [];
+  engine.on('viewerSignal', (signal) => (handle ? handle(signal) : early.push(signal)));
+  let connected = false;
+  engine.on('viewerEnded', (ended) => {
+    if (abort.signal.aborted) return;
+    if (connected || isPlainEnd(ended)) player.ended();
+    else player.failed(describeError(ended));
+    abort.abort();
+  });
+  engine.onGone(() => {
+    if (abort.signal.aborted) return;
+    player.failed(describeError({ code: 'HOST_GONE', message: 'the engine stopped' }));
+    abort.abort();
+  });
   try {
-    const { iceServers, sharerName } = await call('offscreen', 'tabViewerAttach', { viewerId });
+    const { iceServers, sharerName, signals } = await engine.request('watchTab', { viewerId });
     document.title = texts.watching(sharerName);
     // One after another: an answer must not be overtaken by its own candidates.
     let outbox = Promise.resolve();
     const send = (signal: ViewerSignal) => {
-      outbox = outbox
-        .then(() => call('offscreen', 'tabViewerSignal', { viewerId, signal }))
-        .catch(() => undefined);
+      outbox = outbox.then(() => engine.request('viewerSignal', { signal })).catch(() => undefined);
     };
-    const receiver = new TabReceiver({ iceServers, sendSignal: send, signal: abort.signal });
-    let connected = false;
+    const receiver = receiveTab({ iceServers, sendSignal: send, signal: abort.signal });
+    handle = (signal) =>
+      void receiver.handleSignal(signal).catch((error: unknown) => {
+        if (abort.signal.aborted) return;
+        player.failed(describeError(toErrorData(error)));
+        abort.abort();
+      });
+    for (const signal of [...signals, ...early.splice(0)]) handle(signal);
     void receiver.stream.then((stream) => player.play(stream, sharerName));
     receiver.connected.then(
       async () => {
         connected = true;
-        await call('offscreen', 'tabViewerState', { viewerId, state: 'connected' });
+        await engine.request('viewerState', { state: 'connected' });
         await receiver.lost;
+        if (abort.signal.aborted) return;
         player.ended();
         abort.abort();
       },
       (error: unknown) => {
         if (abort.signal.aborted) return;
         player.failed(describeError(toErrorData(error)));
-        void call('offscreen', 'tabViewerState', { viewerId, state: 'failed' }).catch(
-          () => undefined,
-        );
+        void engine.request('viewerState', { state: 'failed' }).catch(() => undefined);
         abort.abort();
       },
     );
-    while (!abort.signal.aborted) {
-      const { signals, ended } = await call('offscreen', 'tabViewerPull', { viewerId });
-      for (const signal of signals) await receiver.handleSignal(signal);
-      if (ended) {
-        if (connected || isPlainEnd(ended)) player.ended();
-        else player.failed(describeError(ended));
-        break;
-      }
-    }
   } catch (error) {
     player.failed(describeError(toErrorData(error)));
-  } finally {
     abort.abort();
   }
 }

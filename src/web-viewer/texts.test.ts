@@ -18,9 +18,9 @@ const STEPS = Object.keys({
 const zh = webTexts(['zh-CN', 'en']);
 const en = webTexts(['en-US']);
 
-/** Latin words left once what stays Latin in Chinese text is taken out: names, the example code. */
+/** Latin words left once what stays Latin in Chinese text is taken out: product and browser names, the example code. */
 const english = (text: string, ...allowed: string[]) =>
-  [...allowed, 'Peerbeam', 'https', 'http', 'apple', 'river']
+  [...allowed, 'Peerbeam', 'Firefox', 'Chromium', 'https', 'http', 'apple', 'river']
     // Longest first: a typed "ab" must not cut into a suggested "abandon".
     .sort((a, b) => b.length - a.length)
     .reduce((rest, word) => rest.split(word).join(''), text)

@@ -8,10 +8,10 @@
  */
 import { toBase64Url } from '../core/bytes.js';
 import { PeerbeamError } from '../core/errors.js';
-import type { PeerSignal } from '../core/peer-signal.js';
 import { receiveByCode } from '../rtc/code-sessions.js';
+import { greet, TabSignals } from '../rtc/greeting.js';
+import { receiveTab } from '../rtc/peer-connection.js';
 import type { SessionStep } from '../shared/session-view.js';
-import { TabReceiver } from '../viewer/tab-receiver.js';
 
 export interface WatchHooks {
   step: (step: SessionStep) => void;
@@ -42,51 +42,32 @@ export async function watchByCode(
     showCode: () => undefined,
   });
   const { sealed } = established;
-  let connected = false;
   try {
     // Subscribed before anything is sent: the sharer's offer follows its intent closely.
-    const early: PeerSignal[] = [];
-    let deliver = (peerSignal: PeerSignal) => void early.push(peerSignal);
-    const ended = new Promise<void>((resolve, reject) => {
-      const unsubscribe = sealed.subscribe((peerSignal) => {
-        if (peerSignal.t === 'bye') resolve();
-        else if (peerSignal.t === 'tab-description' || peerSignal.t === 'tab-candidate') {
-          deliver(peerSignal);
-        }
-      });
-      abort.signal.addEventListener('abort', unsubscribe, { once: true });
-      void sealed.ended.then((reason) => {
-        // After media flows the signaling socket may close on its own (an idle mailbox
-        // expires); only the sharer leaving ends the watch then.
-        if (connected && reason.code !== 'PEER_LEFT') return;
-        if (connected || reason.code === 'PEER_LEFT') resolve();
-        else reject(reason);
-      });
+    const tabSignals = new TabSignals(sealed, abort.signal);
+    // Before media flows, the link ending for any reason but the sharer leaving is a failure
+    // (after, TabSignals lets only the sharer leaving end the watch).
+    const ended = tabSignals.ended.then((reason) => {
+      if (reason && reason.code !== 'PEER_LEFT') throw reason;
     });
     ended.catch(() => undefined);
 
-    const identity = sealed.expect('identity');
-    const intent = sealed.expect('intent');
     // This viewer is never remembered: an ephemeral key stands in for a device identity.
     const publicKey = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
-    sealed.send({ t: 'identity', name: viewerName, publicKey });
-    const sharer = await identity;
-    if ((await intent).kind !== 'tab') {
-      throw new PeerbeamError('NOT_A_TAB', 'not a shared tab');
-    }
+    const greeting = await greet(sealed, { self: { name: viewerName, publicKey } });
+    if (greeting.kind !== 'tab') throw new PeerbeamError('NOT_A_TAB', 'not a shared tab');
 
     hooks.step('connecting-peer');
-    const receiver = new TabReceiver({
+    const receiver = receiveTab({
       iceServers: established.iceServers,
       sendSignal: (peerSignal) => sealed.trySend(peerSignal),
       signal: abort.signal,
     });
     const failures = new Promise<never>((_, reject) => {
-      deliver = (peerSignal) => void receiver.handleSignal(peerSignal).catch(reject);
-      for (const peerSignal of early.splice(0)) deliver(peerSignal);
+      tabSignals.deliver((peerSignal) => void receiver.handleSignal(peerSignal).catch(reject));
     });
     failures.catch(() => undefined);
-    void receiver.stream.then((stream) => hooks.playing(stream, sharer.name));
+    void receiver.stream.then((stream) => hooks.playing(stream, greeting.peer.name));
     const outcome = await Promise.race([
       receiver.connected.then(() => 'connected' as const),
       failures,
@@ -96,7 +77,7 @@ export async function watchByCode(
       hooks.ended();
       return;
     }
-    connected = true;
+    tabSignals.mediaFlows();
     await Promise.race([ended, receiver.lost]);
     hooks.ended();
   } finally {

@@ -95,9 +95,8 @@ export class FakePlatform implements Platform {
     return stream as unknown as MediaStream;
   }
 
-  async openTabViewer(viewerId: string): Promise<number> {
+  async openTabViewer(viewerId: string): Promise<void> {
     this.viewers.push(viewerId);
-    return 100 + this.viewers.length;
   }
 
   keepAlive(reason: string): () => void {

@@ -1,11 +1,11 @@
 /**
  * Plays a hostile paired device: sends raw sealed signals (a `connect` for a tab, say) over a
- * real device link in a real browser, as a modified extension could. Nothing is mocked: the
- * signals are sealed and sent by the offscreen document's own link to the paired device.
+ * real device line in a real browser, as a modified extension could. Nothing is mocked: the
+ * signals are sealed and sent by the offscreen document's own line to the paired device.
  *
- * The link is not reachable by name (module scope), so this finds it on the heap over CDP:
- * Runtime.queryObjects lists every Map, and the one holding the device links is the one
- * whose values carry a paired `device` record with a `sealed` link.
+ * The line is not reachable by name (module scope), so this finds it on the heap over CDP:
+ * Runtime.queryObjects lists every Map, and the one holding the device lines is the one
+ * whose values carry a paired `device` record with a `sealed` channel.
  */
 import type { PeerbeamBrowser } from './browser.js';
 import { waitUntil } from './ports.js';
@@ -21,8 +21,8 @@ interface Reply {
   error?: { message: string };
 }
 
-/** Sends `signals` one after another, at once, over `browser`'s link to `deviceName`. */
-export async function sendOverDeviceLink(
+/** Sends `signals` one after another, at once, over `browser`'s line to `deviceName`. */
+export async function sendOverDeviceLine(
   browser: PeerbeamBrowser,
   deviceName: string,
   signals: unknown[],
@@ -76,19 +76,19 @@ export async function sendOverDeviceLink(
       ) {
         for (const map of this) {
           for (const value of map.values()) {
-            const link = value as {
+            const line = value as {
               device?: { name?: string; mailbox?: string };
               sealed?: { send(signal: unknown): void };
             };
-            if (typeof link !== 'object' || link?.device?.name !== name || !link.device.mailbox)
+            if (typeof line !== 'object' || line?.device?.name !== name || !line.device.mailbox)
               continue;
-            const sealed = link.sealed;
-            if (!sealed) throw new Error(`the link to ${name} is not online`);
+            const sealed = line.sealed;
+            if (!sealed) throw new Error(`the line to ${name} is not online`);
             for (const signal of batch) sealed.send(signal);
             return true;
           }
         }
-        throw new Error(`no device link to ${name}`);
+        throw new Error(`no device line to ${name}`);
       }),
       arguments: [{ value: deviceName }, { value: signals }],
       returnByValue: true,

@@ -41,7 +41,10 @@ import {
 const gate = natGate();
 if (!gate.run) console.warn(`NAT traversal tests skipped: ${gate.reason}`);
 
-/** PeerLink gives up after 20 s; the handshake before it and the popup update take far less. */
+/**
+ * A peer connection gives up after 20 s (src/rtc/peer-connection.ts); the handshake before it
+ * and the popup update take far less.
+ */
 const FAIL_BOUND_MS = 30_000;
 const CONNECT_BOUND_MS = 15_000;
 
@@ -150,7 +153,7 @@ describe.skipIf(!gate.run)('symmetric × symmetric NAT', () => {
         ms,
       });
 
-      // No hang: both users are told, within PeerLink's bound, that the session is over.
+      // No hang: both users are told, within the peer connection's bound, that it is over.
       expect(ms).toBeLessThan(FAIL_BOUND_MS);
       for (const popup of [sender, receiver]) {
         await popup.waitForStep('failed', 1_000);

@@ -1,5 +1,5 @@
 /**
- * What every way of starting a session produces: a sealed signaling link to the peer (by code,
+ * What every way of starting a session produces: a sealed signaling to the peer (by code,
  * or over a paired device's link), the ICE servers to use, and how to let go of it.
  */
 import type { IceServer } from '../core/protocol.js';

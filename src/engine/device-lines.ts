@@ -1,9 +1,10 @@
 /**
- * Links to remembered devices. While the browser runs, each paired device has a link that
+ * Lines to remembered devices. While the browser runs, each paired device has a line that
  * waits in the mailbox derived from the pairing; when both devices are there, they run the
- * PAKE with their shared secret, then prove their long-term keys (device-auth), and the link is
- * online: either side can open a session without a code, or unpair. The link reconnects with
- * backoff when signaling drops.
+ * PAKE with their shared secret, then prove their long-term keys (device-auth), and the line is
+ * online: either side can open a session without a code, send a link (a URL), or unpair. The
+ * line reconnects with backoff when signaling drops. ("Link" means only a URL sent to a
+ * device; a peer connection is a connection, this standing sealed channel is a line.)
  */
 import { toHex } from '../core/bytes.js';
 import { PeerbeamError } from '../core/errors.js';
@@ -26,36 +27,36 @@ import { establishSealedSignaling, type SealedSignaling } from '../rtc/sealed-si
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 30_000;
 
-export interface DeviceLinkEvents {
+export interface DeviceLineEvents {
   signalingUrl(): string;
   changed(): void;
-  /** The peer asked to open a session over this link. */
-  connectRequested(link: DeviceLink, kind: SessionKind, sid: string): void;
-  /** The peer unpaired (or we finished unpairing): forget the link. */
-  unpaired(link: DeviceLink): void;
-  /** The link came online (authenticated): deliver what waited for it. */
-  online(link: DeviceLink): void;
-  linkReceived(link: DeviceLink, message: { id: string; url: string; title: string }): void;
+  /** The peer asked to open a session over this line. */
+  connectRequested(line: DeviceLine, kind: SessionKind, sid: string): void;
+  /** The peer unpaired (or we finished unpairing): forget the line. */
+  unpaired(line: DeviceLine): void;
+  /** The line came online (authenticated): deliver what waited for it. */
+  online(line: DeviceLine): void;
+  linkReceived(line: DeviceLine, message: { id: string; url: string; title: string }): void;
   /** The device answered a link we sent: shown, or refused (why). */
   linkAcked(id: string, refused?: LinkRefusedReason): void;
 }
 
-export class DeviceLink {
+export class DeviceLine {
   private readonly abort = new AbortController();
-  private sealedLink: SealedSignaling | undefined;
+  private sealedLine: SealedSignaling | undefined;
   iceServers: IceServer[] = [];
 
   constructor(
     public device: PairedDevice,
-    private readonly events: DeviceLinkEvents,
+    private readonly events: DeviceLineEvents,
   ) {}
 
   get online(): boolean {
-    return this.sealedLink?.isOpen ?? false;
+    return this.sealedLine?.isOpen ?? false;
   }
 
   get sealed(): SealedSignaling | undefined {
-    return this.online ? this.sealedLink : undefined;
+    return this.online ? this.sealedLine : undefined;
   }
 
   view(): DeviceView {
@@ -74,10 +75,10 @@ export class DeviceLink {
 
   stop(): void {
     this.abort.abort();
-    this.sealedLink?.end(new PeerbeamError('CANCELLED', 'link stopped'));
+    this.sealedLine?.end(new PeerbeamError('CANCELLED', 'line stopped'));
   }
 
-  /** Unpairs: tells the peer now if the link is up, else as soon as it next meets it. */
+  /** Unpairs: tells the peer now if the line is up, else as soon as it next meets it. */
   async unpair(): Promise<void> {
     const sealed = this.sealed;
     if (sealed) {
@@ -108,13 +109,13 @@ export class DeviceLink {
         for (;;) {
           await this.meetPeer(connection, signal);
           backoff = BACKOFF_MIN_MS;
-          const reason = await this.sealedLink!.ended;
+          const reason = await this.sealedLine!.ended;
           this.events.changed();
           if (reason.code === 'TAMPERED') throw reason;
         }
       } catch {
         connection?.close();
-        this.sealedLink = undefined;
+        this.sealedLine = undefined;
         this.events.changed();
         if (signal.aborted) return;
         // Jitter keeps many devices from reconnecting in lockstep after a server restart.
@@ -154,7 +155,7 @@ export class DeviceLink {
       sealed.end(reason);
       throw reason;
     }
-    this.sealedLink = sealed;
+    this.sealedLine = sealed;
     if (this.device.unpairPending) {
       await this.unpair();
       return;
@@ -180,11 +181,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** All links of this device, loaded from IndexedDB. */
-export class DeviceLinks {
-  private readonly links = new Map<string, DeviceLink>();
+/** The lines to every paired device, loaded from IndexedDB. */
+export class DeviceLines {
+  private readonly lines = new Map<string, DeviceLine>();
 
-  constructor(private readonly events: Omit<DeviceLinkEvents, 'unpaired'>) {}
+  constructor(private readonly events: Omit<DeviceLineEvents, 'unpaired'>) {}
 
   async load(): Promise<void> {
     for (const device of await listDevices()) this.start(device);
@@ -199,40 +200,40 @@ export class DeviceLinks {
 
   /** Saves a changed device record (e.g. its auto-open setting) without reconnecting. */
   async update(id: string, change: Partial<PairedDevice>): Promise<void> {
-    const link = this.get(id);
-    link.device = { ...link.device, ...change };
-    await saveDevice(link.device);
+    const line = this.get(id);
+    line.device = { ...line.device, ...change };
+    await saveDevice(line.device);
     this.events.changed();
   }
 
-  get(id: string): DeviceLink {
-    const link = this.links.get(id);
-    if (!link) throw new PeerbeamError('NO_SUCH_DEVICE', 'no such paired device');
-    return link;
+  get(id: string): DeviceLine {
+    const line = this.lines.get(id);
+    if (!line) throw new PeerbeamError('NO_SUCH_DEVICE', 'no such paired device');
+    return line;
   }
 
   list(): DeviceView[] {
-    return [...this.links.values()].map((link) => link.view());
+    return [...this.lines.values()].map((line) => line.view());
   }
 
-  /** The signaling URL changed: every link reconnects there. */
+  /** The signaling URL changed: every line reconnects there. */
   restart(): void {
-    for (const link of [...this.links.values()]) {
-      link.stop();
-      this.start(link.device);
+    for (const line of [...this.lines.values()]) {
+      line.stop();
+      this.start(line.device);
     }
   }
 
   private start(device: PairedDevice): void {
-    this.links.get(device.id)?.stop();
-    const link = new DeviceLink(device, {
+    this.lines.get(device.id)?.stop();
+    const line = new DeviceLine(device, {
       ...this.events,
       unpaired: (gone) => {
-        if (this.links.get(gone.device.id) === gone) this.links.delete(gone.device.id);
+        if (this.lines.get(gone.device.id) === gone) this.lines.delete(gone.device.id);
         this.events.changed();
       },
     });
-    this.links.set(device.id, link);
-    link.start();
+    this.lines.set(device.id, line);
+    line.start();
   }
 }

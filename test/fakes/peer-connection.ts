@@ -1,11 +1,11 @@
 /**
- * Peer connections in memory, for sessions (src/engine/session.ts `createLink`): the links of
- * one generation on side A and side B share a FakeDataChannel pair, open once both exist.
- * Descriptions still travel, sealed, over the session's signaling: A offers, B answers.
+ * Peer connections in memory, for sessions (src/engine/session.ts `createConnection`): the
+ * connections of one generation on side A and side B share a FakeDataChannel pair, open once
+ * both exist. Descriptions still travel, sealed, over the session's signaling: A offers, B
+ * answers.
  */
-import type { PeerSignal } from '../../src/core/peer-signal.js';
-import type { SessionLink } from '../../src/engine/session.js';
-import type { PeerLinkOptions } from '../../src/rtc/peer-link.js';
+import type { IncomingSignal } from '../../src/rtc/peer-connection.js';
+import type { SessionConnection, SessionConnectionOptions } from '../../src/engine/session.js';
 import { FakeDataChannel } from './data-channel.js';
 
 interface Generation {
@@ -15,14 +15,14 @@ interface Generation {
   open: () => void;
 }
 
-export class FakeLinkNetwork {
+export class FakePeerNetwork {
   private readonly generations = new Map<number, Generation>();
-  /** Descriptions each side's links received, in order. */
+  /** Descriptions each side's connections received, in order. */
   readonly received: { A: string[]; B: string[] } = { A: [], B: [] };
 
-  /** The `createLink` for one side of the session. */
-  side(role: 'A' | 'B'): (options: PeerLinkOptions) => SessionLink {
-    return (options) => this.link(role, options);
+  /** The `createConnection` for one side of the session. */
+  side(role: 'A' | 'B'): (options: SessionConnectionOptions) => SessionConnection {
+    return (options) => this.connection(role, options);
   }
 
   /** The channel end of `role` in `generation` (to close it, as a lost connection). */
@@ -41,8 +41,8 @@ export class FakeLinkNetwork {
     return found;
   }
 
-  private link(role: 'A' | 'B', options: PeerLinkOptions): SessionLink {
-    const generation = options.generation ?? 0;
+  private connection(role: 'A' | 'B', options: SessionConnectionOptions): SessionConnection {
+    const { generation } = options;
     const shared = this.generation(generation);
     shared.created.add(role);
     if (shared.created.size === 2) shared.open();
@@ -51,7 +51,6 @@ export class FakeLinkNetwork {
     const describe = (type: 'offer' | 'answer') =>
       options.sendSignal({ t: 'description', gen: generation, description: { type, sdp: 'fake' } });
     return {
-      generation,
       // The session hands its channel to rtc/backpressure, which is typed for the DOM class.
       channel: shared.opened.then(() => end as unknown as RTCDataChannel),
       get closed() {
@@ -62,8 +61,8 @@ export class FakeLinkNetwork {
       offer: async () => describe('offer'),
       restartIce: async () => describe('offer'),
       waitConnected: async () => true,
-      handleSignal: async (signal: Extract<PeerSignal, { t: 'description' | 'candidate' }>) => {
-        if (signal.t !== 'description') return;
+      handleSignal: async (signal: IncomingSignal) => {
+        if (!('description' in signal)) return;
         this.received[role].push(signal.description.type);
         if (signal.description.type === 'offer') describe('answer');
       },

@@ -1,0 +1,70 @@
+/**
+ * What a tab share's media connection carries, set up on its RTCPeerConnection
+ * (peer-connection.ts): the sharer sends the tab's video and audio, tuned for text; the viewer
+ * receives them as one stream.
+ */
+import { preferCodecs } from '../core/tab-codecs.js';
+import { videoEncoding, type TabQuality } from '../core/tab-quality.js';
+
+/** Adds `stream`'s tracks, sendonly; returns the video sender (to tune after the offer). */
+export function addTabTracks(
+  pc: RTCPeerConnection,
+  stream: MediaStream,
+  quality: TabQuality,
+): RTCRtpSender | undefined {
+  let video: RTCRtpSender | undefined;
+  for (const track of stream.getTracks()) {
+    if (track.kind === 'video') {
+      const transceiver = pc.addTransceiver(track, {
+        direction: 'sendonly',
+        streams: [stream],
+        sendEncodings: [videoEncoding(quality)],
+      });
+      preferVideoCodecs(transceiver);
+      video = transceiver.sender;
+    } else {
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    }
+  }
+  return video;
+}
+
+/** Under pressure, drop frames before pixels: text must stay readable. */
+export async function keepResolution(sender: RTCRtpSender): Promise<void> {
+  const parameters = sender.getParameters() as RTCRtpSendParameters & {
+    degradationPreference?: string;
+  };
+  parameters.degradationPreference = 'maintain-resolution';
+  try {
+    await sender.setParameters(parameters);
+  } catch {
+    // Older builds reject the field; contentHint 'detail' implies the same preference there.
+  }
+}
+
+/** The sharer's stream, once its first track arrived. */
+export function receivedStream(pc: RTCPeerConnection, signal: AbortSignal): Promise<MediaStream> {
+  return new Promise<MediaStream>((resolve) => {
+    pc.addEventListener(
+      'track',
+      (event) => resolve(event.streams[0] ?? new MediaStream([event.track])),
+      { signal },
+    );
+  });
+}
+
+function preferVideoCodecs(transceiver: RTCRtpTransceiver): void {
+  // A sendonly transceiver is checked against what this browser can send.
+  for (const capabilities of [
+    RTCRtpSender.getCapabilities('video'),
+    RTCRtpReceiver.getCapabilities('video'),
+  ]) {
+    if (!capabilities) continue;
+    try {
+      transceiver.setCodecPreferences(preferCodecs(capabilities.codecs));
+      return;
+    } catch {
+      // Try the other list; without preferences the browser's default order applies.
+    }
+  }
+}
