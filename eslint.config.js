@@ -88,7 +88,18 @@ const layering = layers.flatMap(({ files, ignores = [], patterns, testPatterns =
 ]);
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-test/', 'dist-web/', 'release/', 'node_modules/', 'bench/results/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-test/',
+      'dist-firefox/',
+      'dist-firefox-test/',
+      'dist-web/',
+      'release/',
+      'node_modules/',
+      'bench/results/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,40 +1,50 @@
 import { defineConfig } from 'vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
-import baseManifest from './manifest.json' with { type: 'json' };
+import { browserManifest, type TargetBrowser } from './scripts/manifest-overlay.js';
 import testKey from './test/fixtures/test-extension-key.json' with { type: 'json' };
 
 /**
- * PEERBEAM_TEST_BUILD=1 builds into dist-test/ with a fixed manifest "key", so the e2e suite
- * knows the extension id up front. The store build (dist/) carries no key.
+ * PEERBEAM_BROWSER=firefox builds the Firefox extension (dist-firefox/): the same pages, with
+ * the engine hosted in the background event page (src/firefox/) instead of an offscreen
+ * document. The default is Chromium (dist/).
+ *
+ * PEERBEAM_TEST_BUILD=1 builds into dist-test/ (dist-firefox-test/) with a fixed manifest
+ * "key" in Chromium, so the e2e suite knows the extension id up front (Firefox: the test
+ * profile fixes the UUID). The store build carries no key.
  *
  * The test build also holds its optional permissions from the start: an automated browser
  * cannot answer chrome.permissions.request's dialog (it stays pending in headless Chromium),
  * so this is the only way the e2e suite reaches the code behind them.
  */
 const testBuild = process.env.PEERBEAM_TEST_BUILD === '1';
+const browser: TargetBrowser = process.env.PEERBEAM_BROWSER === 'firefox' ? 'firefox' : 'chromium';
+const baseManifest = browserManifest(browser);
 const manifest = (
   testBuild
     ? {
         ...baseManifest,
-        key: testKey.key,
+        ...(browser === 'chromium' ? { key: testKey.key } : {}),
         permissions: [...baseManifest.permissions, ...baseManifest.optional_permissions],
         optional_permissions: [],
       }
     : baseManifest
 ) as ManifestV3Export;
 
+const outDir = `${browser === 'firefox' ? 'dist-firefox' : 'dist'}${testBuild ? '-test' : ''}`;
+
 export default defineConfig({
-  plugins: [preact(), crx({ manifest })],
+  plugins: [preact(), crx({ manifest, browser: browser === 'firefox' ? 'firefox' : 'chrome' })],
   build: {
-    outDir: testBuild ? 'dist-test' : 'dist',
+    outDir,
     emptyOutDir: true,
-    target: 'chrome116',
+    target: browser === 'firefox' ? 'firefox140' : 'chrome116',
     minify: !testBuild,
     sourcemap: testBuild,
     rollupOptions: {
       input: {
-        offscreen: 'src/offscreen/offscreen.html',
+        // Firefox has no offscreen documents: its event page hosts the engine.
+        ...(browser === 'chromium' ? { offscreen: 'src/offscreen/offscreen.html' } : {}),
         send: 'src/send/send.html',
         viewer: 'src/viewer/viewer.html',
       },

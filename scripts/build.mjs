@@ -1,6 +1,8 @@
-// Builds the extension into dist/ and writes the store-ready zip into release/.
-// `node scripts/build.mjs --test` builds dist-test/ instead (fixed manifest key, source maps).
-// Both also build the web viewer into dist-web/.
+// Builds the extension for Chromium into dist/ and for Firefox into dist-firefox/, and writes
+// their store-ready zips into release/ (peerbeam-<version>.zip for the Chrome Web Store,
+// peerbeam-firefox-<version>.zip for addons.mozilla.org).
+// `node scripts/build.mjs --test` builds dist-test/ and dist-firefox-test/ instead (fixed
+// manifest key, source maps). Both also build the web viewer into dist-web/.
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import JSZip from 'jszip';
@@ -9,8 +11,8 @@ import { build } from 'vite';
 const testBuild = process.argv.includes('--test');
 if (testBuild) process.env.PEERBEAM_TEST_BUILD = '1';
 
-// The test build closes an idle offscreen document after a short grace (the e2e suite reads
-// the same file); the store build keeps src/core/host-idle.ts's HOST_IDLE_GRACE_MS.
+// The test build closes an idle engine host after a short grace (the e2e suite reads the
+// same file); the store build keeps src/core/host-idle.ts's HOST_IDLE_GRACE_MS.
 const testDefines = testBuild
   ? {
       __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__: JSON.parse(
@@ -18,10 +20,23 @@ const testDefines = testBuild
       ).graceMs.toString(),
     }
   : {};
-await build({ logLevel: 'warn', define: testDefines });
+
+/** vite.config.ts reads the target browser from the environment, once per build. */
+const targets = [
+  { browser: 'chromium', outDir: 'dist', zipName: (version) => `peerbeam-${version}.zip` },
+  {
+    browser: 'firefox',
+    outDir: 'dist-firefox',
+    zipName: (version) => `peerbeam-firefox-${version}.zip`,
+  },
+];
+for (const { browser } of targets) {
+  process.env.PEERBEAM_BROWSER = browser;
+  await build({ logLevel: 'warn', define: testDefines });
+}
+delete process.env.PEERBEAM_BROWSER;
 // The no-install tab viewer the signaling service serves at /watch (dist-web/).
 await build({ configFile: 'src/web-viewer/vite.config.ts', logLevel: 'warn' });
-const outDir = testBuild ? 'dist-test' : 'dist';
 
 function* files(dir) {
   for (const name of readdirSync(dir).sort()) {
@@ -31,7 +46,7 @@ function* files(dir) {
   }
 }
 
-if (!testBuild) {
+async function writeZip(outDir, zipName) {
   const { version } = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
   const zip = new JSZip();
   // A fixed date keeps the zip byte-identical for identical builds.
@@ -41,9 +56,15 @@ if (!testBuild) {
     zip.file(relative(outDir, path), readFileSync(path), { date });
   }
   mkdirSync('release', { recursive: true });
-  const target = join('release', `peerbeam-${version}.zip`);
+  const target = join('release', zipName(version));
   writeFileSync(target, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
-  console.log(`built ${outDir}/ and ${target}`);
+  return target;
+}
+
+if (!testBuild) {
+  for (const { outDir, zipName } of targets) {
+    console.log(`built ${outDir}/ and ${await writeZip(outDir, zipName)}`);
+  }
 } else {
-  console.log(`built ${outDir}/`);
+  console.log(`built ${targets.map(({ outDir }) => `${outDir}-test/`).join(' and ')}`);
 }

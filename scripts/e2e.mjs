@@ -11,9 +11,13 @@ if (process.env.PEERBEAM_SKIP_BUILD !== '1') {
   if (status !== 0) process.exit(status);
 }
 
-const inner = `ip link set lo up && exec npx vitest run --project e2e ${extraArgs.map((a) => `'${a}'`).join(' ')}`;
+// The arguments travel as the shell's own positional parameters: a test name with a quote in it
+// ("the sender's service worker…") must reach vitest as it is.
+const inner = 'ip link set lo up && exec npx vitest run --project e2e "$@"';
 const isRoot = process.getuid?.() === 0;
 // As root: a plain network namespace. Otherwise a user namespace that maps us to root in it.
 const unshareArgs = isRoot ? ['-n'] : ['--user', '--map-root-user', '--net'];
-const status = run('unshare', [...unshareArgs, 'sh', '-c', inner], { PEERBEAM_IN_NETNS: '1' });
+const status = run('unshare', [...unshareArgs, 'sh', '-c', inner, 'sh', ...extraArgs], {
+  PEERBEAM_IN_NETNS: '1',
+});
 process.exit(status);

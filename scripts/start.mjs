@@ -77,5 +77,6 @@ signaling.on('exit', (code) => stopAll(code ?? 0));
 
 console.log(`
 Load the extension: chrome://extensions → Developer mode → Load unpacked → ${resolve('dist')}
+In Firefox: about:debugging → This Firefox → Load Temporary Add-on → ${resolve('dist-firefox/manifest.json')}
 The extension connects to ws://${host}:${env.PORT}/ws by default (Settings in the popup).
 Press Ctrl-C to stop.`);

@@ -17,6 +17,7 @@ import { assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
+import { rightClickSendLinks } from './harness/context-menu.js';
 
 const MiB = 1024 * 1024;
 let work: string;
@@ -174,26 +175,12 @@ describe('a paired device acts only with consent', () => {
   it('a burst of 100 links from a paired device yields at most a handful of notifications and the rest are refused with a reason', async () => {
     const { alicePopup, bobPopup } = await idleAndOnline();
     await Promise.all([clearNotifications(bob), alicePopup.page.close(), bobPopup.page.close()]);
-    const worker = await alice.serviceWorker();
     // The context menu's own listener, 100 times at once (as in links.e2e.ts).
-    await worker.evaluate(async (deviceId) => {
-      const [tab] = await chrome.tabs.query({});
-      for (let i = 0; i < 100; i++) {
-        const info = {
-          menuItemId: `send-link:${deviceId}`,
-          parentMenuItemId: 'send-link',
-          linkUrl: `http://127.0.0.1/burst/${i}`,
-          pageUrl: 'http://127.0.0.1/page-with-links',
-          editable: false,
-          frameId: 0,
-        } as chrome.contextMenus.OnClickData;
-        (
-          chrome.contextMenus.onClicked as unknown as {
-            dispatch(info: chrome.contextMenus.OnClickData, tab?: chrome.tabs.Tab): void;
-          }
-        ).dispatch(info, tab);
-      }
-    }, bobId);
+    await rightClickSendLinks(
+      alice,
+      bobId,
+      Array.from({ length: 100 }, (_, i) => `http://127.0.0.1/burst/${i}`),
+    );
 
     // Every link Alice sent gets an answer: delivered, or refused.
     const aliceView = await alice.openPopup();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
 import { waitForDownloads } from './harness/files.js';
+import { pairBrowsers } from './harness/pairing.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 
@@ -20,6 +21,19 @@ async function launchBoth(): Promise<[PeerbeamBrowser, PeerbeamBrowser]> {
     launchBrowser({ name: 'bob', profileDir: profiles.bob, downloadsDir: downloads }),
   ]);
   return [alice, bob];
+}
+
+let paired = false;
+
+/** Alice and Bob, paired: as the first test leaves them, or (run alone) paired here. */
+async function pairedBrowsers(): Promise<[PeerbeamBrowser, PeerbeamBrowser]> {
+  if (alice && bob && paired) return [alice, bob];
+  const [a, b] = await launchBoth();
+  await a.setSettings({ signalingUrl: signaling.url, deviceName: 'Alice laptop' });
+  await b.setSettings({ signalingUrl: signaling.url, deviceName: 'Bob desktop' });
+  await pairBrowsers(a, b);
+  paired = true;
+  return [a, b];
 }
 
 beforeAll(async () => {
@@ -73,11 +87,13 @@ describe('paired devices', () => {
     await bobPopup.waitForStep('open');
     await bobPopup.sendMessage('no code needed');
     await again.waitForPeerMessage('no code needed');
+    paired = true;
   });
 
   it('send files to a paired device without a code', async () => {
-    const sendPage = await alice!.context.newPage();
-    await sendPage.goto(`chrome-extension://${alice!.extensionId}/src/send/send.html`);
+    const [alice, bob] = await pairedBrowsers();
+    const sendPage = await alice.context.newPage();
+    await sendPage.goto(`chrome-extension://${alice.extensionId}/src/send/send.html`);
     const content = Buffer.from('for your eyes only, 你好');
     await sendPage.setInputFiles('#pick-files', {
       name: 'note.txt',
@@ -87,7 +103,7 @@ describe('paired devices', () => {
     await sendPage.locator('button[data-device="Bob desktop"]').click();
     await expect(sendPage.locator('#session-code').count()).resolves.toBe(0);
 
-    const bobPopup = new Popup(await bob!.openPopup());
+    const bobPopup = new Popup(await bob.openPopup());
     await bobPopup.page.locator('#transfer[data-state="offered"]').waitFor({ timeout: 20_000 });
     await expect(bobPopup.page.locator('#transfer').textContent()).resolves.toContain(
       'Alice laptop',
@@ -100,8 +116,9 @@ describe('paired devices', () => {
   });
 
   it('unpair removes the device on this side and tells the other side', async () => {
-    const alicePopup = new Popup(await alice!.openPopup());
-    const bobPopup = new Popup(await bob!.openPopup());
+    const [alice, bob] = await pairedBrowsers();
+    const alicePopup = new Popup(await alice.openPopup());
+    const bobPopup = new Popup(await bob.openPopup());
     await Promise.all([alicePopup.cancelRunningSession(), bobPopup.cancelRunningSession()]);
     await alicePopup.waitForDeviceOnline('Bob desktop');
     await bobPopup.waitForDeviceOnline('Alice laptop');
@@ -109,5 +126,6 @@ describe('paired devices', () => {
     await alicePopup.device('Bob desktop').locator('.unpair-device').click();
     await alicePopup.device('Bob desktop').waitFor({ state: 'detached', timeout: 10_000 });
     await bobPopup.device('Alice laptop').waitFor({ state: 'detached', timeout: 10_000 });
+    paired = false;
   });
 });

@@ -91,3 +91,22 @@ export async function lastLinkDevice(): Promise<string | undefined> {
   const { lastLinkDevice: id } = await browser.storage.local.get('lastLinkDevice');
   return typeof id === 'string' ? id : undefined;
 }
+
+/**
+ * The right-click entries and the keyboard shortcut (this page, to the device a link was last
+ * sent to) send through `sendLink`. Call at top level: these events wake the background.
+ */
+export function registerLinkSenders(sendLink: SendLink): void {
+  browser.contextMenus.onClicked.addListener(
+    (info, tab) => void handleMenuClick(info, tab, sendLink),
+  );
+  browser.commands.onCommand.addListener((command, tab) => {
+    if (command !== 'send-page-to-last-device') return;
+    void (async () => {
+      const deviceId = await lastLinkDevice();
+      const active = tab ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+      if (deviceId && active?.url)
+        await sendAndReport(deviceId, active.url, active.title ?? '', sendLink);
+    })();
+  });
+}

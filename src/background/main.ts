@@ -8,7 +8,7 @@ import { call, registerMethods } from '../shared/messaging.js';
 import { loadSettings, saveSettings } from '../shared/settings.js';
 import { onBlobDownloadEnded, saveDownload } from './downloads.js';
 import { notifyTransferEnded } from './notifications.js';
-import { handleMenuClick, lastLinkDevice, rebuildMenus, sendAndReport } from './link-menus.js';
+import { rebuildMenus, registerLinkSenders } from './link-menus.js';
 import { registerLinkNotificationListeners, showLink } from './link-notifications.js';
 import { decideHost } from '../core/host-idle.js';
 import { storedWork } from '../engine/host-lifecycle.js';
@@ -71,21 +71,8 @@ onBlobDownloadEnded(
 const sendLink = (deviceId: string, url: string, title: string) =>
   withOffscreenDocument(() => call('offscreen', 'sendLink', { deviceId, url, title }));
 
-browser.contextMenus.onClicked.addListener(
-  (info, tab) => void handleMenuClick(info, tab, sendLink),
-);
+registerLinkSenders(sendLink);
 registerLinkNotificationListeners();
-
-// The keyboard shortcut: this page to the device a link was last sent to.
-browser.commands.onCommand.addListener((command, tab) => {
-  if (command !== 'send-page-to-last-device') return;
-  void (async () => {
-    const deviceId = await lastLinkDevice();
-    const active = tab ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0];
-    if (deviceId && active?.url)
-      await sendAndReport(deviceId, active.url, active.title ?? '', sendLink);
-  })();
-});
 
 // A shared tab that closes or leaves for a browser page stops its share. (A viewer tab that
 // closes closes its port: the engine sees that itself.)

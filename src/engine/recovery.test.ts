@@ -8,8 +8,7 @@ import { establishSealedSignaling } from '../rtc/sealed-signaling.js';
 import type { SignalingConnection } from '../rtc/signaling-client.js';
 import { driveRecovery, type RecoveryClock, type RecoveryHost } from './recovery.js';
 import type { RecoveryFailure, RecoveryStep } from './recovery-policy.js';
-import { Session, type SessionOptions } from './session.js';
-import type { SessionView } from './views.js';
+import { sessionSide } from '../../test/fakes/session-side.js';
 
 const MiB = 1024 * 1024;
 
@@ -132,33 +131,20 @@ function byCode(connection: SignalingConnection, role: 'A' | 'B') {
   };
 }
 
-function side(
-  options: Omit<SessionOptions, 'onChange' | 'onTabOffered' | 'saveFile' | 'signalingUrl'>,
-) {
-  const saved: { path: string; bytes: Uint8Array }[] = [];
-  const states: string[] = [];
-  const session = new Session({
-    ...options,
-    onTabOffered: () => Promise.reject(new Error('no tab in this test')),
-    saveFile: async (file, path) => {
-      saved.push({ path, bytes: new Uint8Array(await file.arrayBuffer()) });
+/** One side, and the transfer states it went through (each change once). */
+function side(options: Parameters<typeof sessionSide>[0]) {
+  const one = sessionSide(options, 20_000);
+  return {
+    ...one,
+    get states(): string[] {
+      const states: string[] = [];
+      for (const view of one.views) {
+        const state = view.transfer?.state;
+        if (state && states.at(-1) !== state) states.push(state);
+      }
+      return states;
     },
-    signalingUrl: () => 'ws://127.0.0.1:1/ws',
-    onChange: (view) => {
-      const state = view.transfer?.state;
-      if (state && states.at(-1) !== state) states.push(state);
-    },
-  });
-  const until = async (test: (view: SessionView) => boolean, what: string) => {
-    const deadline = Date.now() + 20_000;
-    while (!test(session.snapshot())) {
-      if (Date.now() > deadline)
-        throw new Error(`never ${what}: ${JSON.stringify(session.snapshot())}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return session.snapshot();
   };
-  return { session, saved, states, until };
 }
 
 describe('a session resumes after its connection drops mid-transfer', () => {

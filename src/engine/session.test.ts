@@ -6,8 +6,7 @@ import type { EstablishContext, Established } from '../rtc/established.js';
 import { FakePeerNetwork } from '../../test/fakes/peer-connection.js';
 import { FakeScratch } from '../../test/fakes/scratch.js';
 import { fakeMailbox } from '../../test/fakes/signaling-mailbox.js';
-import { Session, type SessionOptions } from './session.js';
-import type { SessionView } from './views.js';
+import { sessionSide } from '../../test/fakes/session-side.js';
 
 const NAMEPLATE = '7';
 
@@ -26,35 +25,7 @@ function byCode(connection: SignalingConnection, role: 'A' | 'B', password: stri
   };
 }
 
-/** One side of a session, with every view it showed and what it saved. */
-function side(
-  options: Omit<SessionOptions, 'onChange' | 'onTabOffered' | 'saveFile' | 'signalingUrl'>,
-) {
-  const views: SessionView[] = [];
-  const ended: SessionView[] = [];
-  const saved: { path: string; bytes: Uint8Array }[] = [];
-  const session = new Session({
-    ...options,
-    onTabOffered: () => Promise.reject(new Error('no tab in this test')),
-    saveFile: async (file, path) => {
-      saved.push({ path, bytes: new Uint8Array(await file.arrayBuffer()) });
-    },
-    signalingUrl: () => 'ws://127.0.0.1:1/ws',
-    onChange: (view) => views.push(view),
-    onTransferEnd: (view) => ended.push(view),
-  });
-  /** Resolves once the session shows a view that passes `test`. */
-  const until = async (test: (view: SessionView) => boolean, what: string) => {
-    const deadline = Date.now() + 3_000;
-    while (!test(session.snapshot())) {
-      if (Date.now() > deadline)
-        throw new Error(`never ${what}: ${JSON.stringify(session.snapshot())}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    return session.snapshot();
-  };
-  return { session, views, ended, saved, until };
-}
+const side = sessionSide;
 
 const identity = (name: string) => ({ name, publicKey: `${name}-public-key` });
 

@@ -58,6 +58,17 @@ function setup() {
   return { sealed, bridge, onEnded, offered, viewerId };
 }
 
+/** A viewer page that watches and plays: the media connection is up. */
+async function playing() {
+  const setupDone = setup();
+  const id = await setupDone.viewerId();
+  const viewer = page();
+  setupDone.bridge.watch(id, viewer.sink);
+  setupDone.bridge.state(id, 'connected');
+  await setupDone.offered;
+  return { ...setupDone, id, viewer };
+}
+
 /** A viewer page's end of the watch: what reached it, in order. */
 function page() {
   const heard: (ViewerSignal | { ended: ErrorData })[] = [];
@@ -108,24 +119,14 @@ describe('the viewer page relays its connection through the sealed signaling', (
   });
 
   it('once playing, the sharer stopping ends the viewer and its session', async () => {
-    const { sealed, bridge, onEnded, offered, viewerId } = setup();
-    const id = await viewerId();
-    const viewer = page();
-    bridge.watch(id, viewer.sink);
-    bridge.state(id, 'connected');
-    await offered;
+    const { sealed, onEnded, viewer } = await playing();
     sealed.deliver({ t: 'bye', sid: '' });
     await vi.waitFor(() => expect(viewer.heard).toMatchObject([{ ended: { code: 'PEER_LEFT' } }]));
     expect(onEnded).toHaveBeenCalledOnce();
   });
 
   it('once playing, an idle signaling socket closing does not end the viewer', async () => {
-    const { sealed, bridge, onEnded, offered, viewerId } = setup();
-    const id = await viewerId();
-    const viewer = page();
-    bridge.watch(id, viewer.sink);
-    bridge.state(id, 'connected');
-    await offered;
+    const { sealed, onEnded, viewer } = await playing();
     sealed.end(new PeerbeamError('SIGNALING_CLOSED', 'the mailbox expired'));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(viewer.heard).toEqual([]);

@@ -1,0 +1,128 @@
+/**
+ * The Firefox host of the engine (src/engine/). Firefox has no offscreen documents: its MV3
+ * background is an event page with a DOM, so this one page hosts the engine (every signaling
+ * socket and RTCPeerConnection) and does what the Chromium service worker does (menus,
+ * notifications, downloads, settings in storage). Pages reach the engine over their port
+ * (../engine/page-ports.ts) and ask this page for settings over runtime messages. Its own
+ * calls are direct: Firefox never delivers a runtime message to the page that sent it.
+ *
+ * Firefox stops the page when idle however much it has open; while the engine has work (a
+ * session, a file being saved, a paired device to stay reachable for), keep-awake.ts keeps it.
+ * Listeners are registered at top level, so an event that wakes the page finds them.
+ */
+import browser from 'webextension-polyfill';
+import { HOST_IDLE_GRACE_MS } from '../core/host-idle.js';
+import { Engine } from '../engine/engine.js';
+import { HostIdleWatch, storedWork } from '../engine/host-lifecycle.js';
+import { pageHandlers } from '../engine/page-handlers.js';
+import { PagePorts } from '../engine/page-ports.js';
+import { onBlobDownloadEnded, saveDownload } from '../background/downloads.js';
+import { rebuildMenus, registerLinkSenders } from '../background/link-menus.js';
+import { onLinkNotification, showLink } from '../background/link-notifications.js';
+import { notifyTransferEnded } from '../background/notifications.js';
+import { openTabViewer, showTabShareBadge } from '../background/tab-share.js';
+import { takeBatch } from '../offscreen/file-batches.js';
+import { registerMethods } from '../shared/messaging.js';
+import { loadSettings, saveSettings } from '../shared/settings.js';
+import { KeepAwake } from './keep-awake.js';
+import { firefoxPlatform, tabShareUnsupported } from './platform-firefox.js';
+
+/** The test build shortens the grace (scripts/build.mjs), so the e2e suite need not wait. */
+declare const __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__: number | undefined;
+const graceMs =
+  typeof __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__ === 'number'
+    ? __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__
+    : HOST_IDLE_GRACE_MS;
+
+// Awake from the start: until the engine knows its devices, it cannot tell whether it may sleep.
+const keepAwake = new KeepAwake();
+keepAwake.awake();
+const watch: HostIdleWatch = new HostIdleWatch({
+  graceMs,
+  stored: storedWork,
+  // Nothing to do for the grace: stop keeping the page awake, and Firefox lets it sleep.
+  idle: (epoch) => {
+    if (watch.stillIdle(epoch)) keepAwake.sleep();
+  },
+});
+/** Something happened: stay awake, and the grace starts again. */
+const activity = () => {
+  keepAwake.awake();
+  watch.touch();
+};
+const hold = (reason: string) => {
+  keepAwake.awake();
+  return watch.hold(reason);
+};
+
+const platform = firefoxPlatform(
+  { hold, storedWorkChanged: () => void watch.refresh() },
+  (event, params) => pages.broadcast(event, params),
+);
+const engine = new Engine(platform);
+const ready = engine.start();
+void ready.finally(() => void watch.refresh());
+
+// Pages open a port each; an open page keeps the engine awake (it shows what the engine does).
+const pages = new PagePorts({
+  handlers: pageHandlers(engine, {
+    takeBatch,
+    tabShareStarted: (view) => platform.showBadge(view),
+  }),
+  ready,
+  opened: () => hold('a page is open'),
+  activity,
+});
+browser.runtime.onConnect.addListener((port) => pages.accept(port));
+
+// Every request from a page is activity: the send page, which asks before it posts its files,
+// finds the engine still awake.
+browser.runtime.onMessage.addListener(() => {
+  activity();
+  return undefined;
+});
+
+/**
+ * What pages ask of "the background" (src/shared/protocol-map.ts). The Chromium engine host's
+ * requests to its service worker are answered here too, by the same functions this page calls
+ * directly.
+ */
+registerMethods('background', {
+  ensureReady: () => activity(),
+  getSettings: loadSettings,
+  async setSettings(patch) {
+    const settings = await saveSettings(patch);
+    engine.configure({ settings });
+    return settings;
+  },
+  captureTab: () => {
+    throw tabShareUnsupported();
+  },
+  saveDownload: ({ url, filename }) => saveDownload(url, filename),
+  transferEnded: notifyTransferEnded,
+  devicesChanged: rebuildMenus,
+  showLink: (link) => showLink(link, { buttons: false }),
+  setTabShareBadge: showTabShareBadge,
+  openTabViewer: async ({ viewerId }) => {
+    await openTabViewer(viewerId);
+  },
+  // Firefox itself stops an idle page: there is nothing to close.
+  hostIdle: () => undefined,
+});
+
+// Wakes the page when Firefox starts, so paired devices can reach this one at once.
+browser.runtime.onStartup.addListener(() => undefined);
+
+onBlobDownloadEnded((url) => void platform.downloadEnded(url));
+
+const sendLink = async (deviceId: string, url: string, title: string) => {
+  activity();
+  await ready;
+  return engine.sendLink({ deviceId, url, title });
+};
+
+registerLinkSenders(sendLink);
+
+// Firefox notifications have no buttons: a click opens the link (the popup lists it too).
+browser.notifications.onClicked.addListener((id) => void onLinkNotification(id, true));
+browser.notifications.onClosed.addListener((id) => void browser.storage.session.remove(id));

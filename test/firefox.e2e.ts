@@ -1,0 +1,375 @@
+/**
+ * Peerbeam for Firefox (issue #16): the Firefox extension (dist-firefox-test/, driven over
+ * Marionette in Debian's Firefox ESR) and the Chromium extension talk to each other through
+ * the real signaling service, inside the loopback-only namespace.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
+import { launchFirefox, type FirefoxPage, type PeerbeamFirefox } from './harness/firefox.js';
+import { listFiles, sha256File, waitForDownloads, writeRandomFile } from './harness/files.js';
+import { assertIsolatedNetwork } from './harness/paths.js';
+import { waitUntil } from './harness/ports.js';
+import { Popup } from './harness/popup.js';
+import { startSignaling, type RunningSignaling } from './harness/signaling.js';
+import { rightClickSendLinks } from './harness/context-menu.js';
+
+const MiB = 1024 * 1024;
+/**
+ * Firefox stops an idle background page after this (30 s by default): short here, so every
+ * test also shows the engine's page stays awake while it has work, and wakes when asked.
+ */
+const IDLE_TIMEOUT_MS = 3_000;
+let work: string;
+let signaling: RunningSignaling;
+let firefox: PeerbeamFirefox;
+let chromium: PeerbeamBrowser;
+let firefoxDownloads: string;
+let chromiumDownloads: string;
+const openFirefoxPages: FirefoxPage[] = [];
+let site: Server;
+let siteUrl: string;
+
+beforeAll(async () => {
+  assertIsolatedNetwork();
+  work = await mkdtemp(join(tmpdir(), 'peerbeam-firefox-e2e-'));
+  firefoxDownloads = join(work, 'firefox-downloads');
+  chromiumDownloads = join(work, 'chromium-downloads');
+  signaling = await startSignaling();
+  site = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(
+      `<title>Shared ${req.url}</title><h1>page ${req.url}</h1>` +
+        `<p><a id="the-link" href="${req.url}-linked">a link</a></p>`,
+    );
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  [firefox, chromium] = await Promise.all([
+    launchFirefox({
+      name: 'fox',
+      downloadsDir: firefoxDownloads,
+      backgroundIdleTimeoutMs: IDLE_TIMEOUT_MS,
+    }),
+    launchBrowser({ name: 'chrome', downloadsDir: chromiumDownloads }),
+  ]);
+  await firefox.setSettings({ signalingUrl: signaling.url, deviceName: 'Fox laptop' });
+  await chromium.setSettings({ signalingUrl: signaling.url, deviceName: 'Chrome desktop' });
+}, 90_000);
+
+beforeEach(async () => {
+  await Promise.all([
+    rm(join(firefoxDownloads, 'Peerbeam'), { recursive: true, force: true }),
+    rm(join(chromiumDownloads, 'Peerbeam'), { recursive: true, force: true }),
+  ]);
+});
+
+afterEach(async () => {
+  for (const page of openFirefoxPages.splice(0)) await page.close().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([firefox?.close(), chromium?.close()]);
+  await signaling?.stop();
+  await new Promise((resolve) => site?.close(resolve));
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+async function firefoxPage(path: string): Promise<FirefoxPage> {
+  const page = await firefox.openPage(path);
+  openFirefoxPages.push(page);
+  return page;
+}
+
+/**
+ * Firefox's popup on its home screen: it re-attaches to the last session, which a person
+ * ends with Cancel while it runs, Start over once it has ended.
+ */
+async function firefoxHome(): Promise<FirefoxPage> {
+  const popup = await firefoxPage('src/popup/popup.html');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await popup.waitFor('#send, #cancel, #start-over');
+    const shown = await popup.script<string>(
+      `return document.querySelector('#send, #cancel, #start-over')?.id ?? ''`,
+    );
+    if (shown === 'send') return popup;
+    await popup.click(`#${shown}`).catch(() => undefined); // it changed under us: look again
+  }
+  await popup.waitFor('#send');
+  return popup;
+}
+
+/** Random files of a few sizes (one empty), by name; returns their SHA-256 by name. */
+async function sourceFiles(dir: string): Promise<Map<string, string>> {
+  const sizes: Record<string, number> = {
+    'big.bin': 9 * MiB + 17,
+    'notes.md': 1234,
+    'empty.txt': 0,
+  };
+  const hashes = new Map<string, string>();
+  for (const [name, size] of Object.entries(sizes)) {
+    await writeRandomFile(join(dir, name), size);
+    hashes.set(name, await sha256File(join(dir, name)));
+  }
+  return hashes;
+}
+
+async function hashesIn(dir: string, names: string[]): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (const name of names) hashes.set(name, await sha256File(join(dir, 'Peerbeam', name)));
+  return hashes;
+}
+
+async function waitForChromiumTransfer(page: Page, state: string): Promise<void> {
+  await page.locator(`#transfer[data-state="${state}"]`).waitFor({ timeout: 90_000 });
+}
+
+/** What a failure should show: the Firefox side's own words. */
+async function firefoxSays(page: FirefoxPage): Promise<string> {
+  return page
+    .script<string>('return document.body.innerText')
+    .catch((error: unknown) => String(error));
+}
+
+describe('Firefox and Chromium', () => {
+  it('a Firefox extension sends files by code and a Chromium extension receives them byte-identical', async () => {
+    const source = join(work, 'from-firefox');
+    const expected = await sourceFiles(source);
+    const sendPage = await firefoxPage('src/send/send.html');
+    await sendPage.setInputFiles(
+      '#pick-files',
+      [...expected.keys()].map((name) => join(source, name)),
+    );
+    await sendPage.waitFor(`#picked[data-count="${expected.size}"]`);
+    await sendPage.click('#send-by-code');
+    const code = (
+      await sendPage.text('#session-code').catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\nFirefox shows: ${await firefoxSays(sendPage)}`);
+      })
+    ).trim();
+
+    const receiver = new Popup(await chromium.openPopup());
+    await receiver.cancelRunningSession();
+    await receiver.receive(code);
+    await receiver.page.locator('#transfer[data-state="offered"]').waitFor({ timeout: 30_000 });
+    await expect(receiver.page.locator('#transfer').textContent()).resolves.toContain('Fox laptop');
+    await receiver.page.click('#accept');
+    await waitForChromiumTransfer(receiver.page, 'complete');
+    await sendPage.waitFor('#transfer[data-state="complete"]', 30_000);
+
+    const saved = await waitForDownloads(chromiumDownloads, expected.size);
+    expect(saved).toEqual([...expected.keys()].map((name) => `Peerbeam/${name}`).sort());
+    expect(await hashesIn(chromiumDownloads, [...expected.keys()])).toEqual(expected);
+    await receiver.page.close();
+  });
+
+  it('a Chromium extension sends files by code and a Firefox extension receives them byte-identical', async () => {
+    const source = join(work, 'from-chromium');
+    const expected = await sourceFiles(source);
+    const sendPage = await chromium.context.newPage();
+    await sendPage.goto(`chrome-extension://${chromium.extensionId}/src/send/send.html`);
+    await sendPage.setInputFiles(
+      '#pick-files',
+      [...expected.keys()].map((name) => join(source, name)),
+    );
+    await sendPage.click('#send-by-code');
+    const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
+
+    const popup = await firefoxHome();
+    await popup.fill('#code', code);
+    await popup.click('#connect');
+    await popup.waitFor('#transfer[data-state="offered"]', 30_000);
+    expect(await popup.text('#transfer')).toContain('Chrome desktop');
+    await popup.click('#accept');
+    await popup
+      .waitFor('#transfer[data-state="complete"]', 90_000)
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\nFirefox shows: ${await firefoxSays(popup)}`);
+      });
+    await waitForChromiumTransfer(sendPage, 'complete');
+
+    // Firefox writes a download under a temporary name first: wait for the real names.
+    const names = [...expected.keys()].map((name) => `Peerbeam/${name}`).sort();
+    await waitUntil(
+      async () => JSON.stringify(await listFiles(firefoxDownloads)) === JSON.stringify(names),
+      30_000,
+      `Firefox's downloads to be ${names.join(', ')}`,
+    );
+    expect(await hashesIn(firefoxDownloads, [...expected.keys()])).toEqual(expected);
+    // Byte-identical, and none of them a partial (.part) left behind.
+    for (const name of expected.keys()) {
+      const bytes = await readFile(join(firefoxDownloads, 'Peerbeam', name));
+      expect(bytes.length).toBe((await readFile(join(source, name))).length);
+    }
+    await sendPage.close();
+  });
+});
+
+/** The id of the paired device called `name`, as `popup` lists it. */
+async function deviceIdIn(popup: FirefoxPage | Popup, name: string): Promise<string> {
+  const selector = `#devices li[data-device="${name}"]`;
+  const id =
+    popup instanceof Popup
+      ? await popup.page.locator(selector).getAttribute('data-id', { timeout: 20_000 })
+      : await popup.attribute(selector, 'data-id');
+  if (!id) throw new Error(`no paired device ${name}`);
+  return id;
+}
+
+/**
+ * A real right-click in Firefox: the page's link gets a secondary click (Firefox opens its
+ * content-area context menu, where the extension's "Send link to ▸ <device>" is built), and
+ * the device's entry is chosen from that menu.
+ */
+async function firefoxRightClickSendLink(page: FirefoxPage, deviceId: string): Promise<void> {
+  await page.rightClick('#the-link');
+  await firefox.chromeScript(
+    `const [suffix] = arguments;
+     const menu = Services.wm.getMostRecentWindow('navigator:browser')
+       .document.getElementById('contentAreaContextMenu');
+     return new Promise((resolve, reject) => {
+       const deadline = Date.now() + 10000;
+       const look = () => {
+         const item = [...menu.querySelectorAll('menuitem')].find((el) => el.id.endsWith(suffix));
+         if (item) {
+           item.doCommand();
+           menu.hidePopup();
+           resolve(item.id);
+         } else if (Date.now() > deadline) {
+           reject(new Error('no menu entry ' + suffix + ' in ' +
+             [...menu.querySelectorAll('[id*="-menuitem-"]')].map((el) => el.id).join(', ')));
+         } else setTimeout(look, 100);
+       };
+       look();
+     });`,
+    [`-menuitem-_send-link:${deviceId}`],
+  );
+}
+
+/** Notification ids of one kind ("link:") in the Chromium extension, bounded wait. */
+async function chromiumNotification(prefix: string): Promise<string> {
+  let found: string | undefined;
+  await waitUntil(
+    async () => {
+      const worker = await chromium.serviceWorker();
+      const ids = await worker.evaluate(async () =>
+        Object.keys(await chrome.notifications.getAll()),
+      );
+      found = ids.find((id) => id.startsWith(prefix));
+      return found !== undefined;
+    },
+    30_000,
+    `a ${prefix} notification in Chromium`,
+  );
+  return found!;
+}
+
+describe("Firefox's background page", () => {
+  it('stays awake while a code waits past its idle timeout, and sleeps once there is no work', async () => {
+    const popup = await firefoxHome();
+    await popup.click('#send');
+    const code = (await popup.text('#session-code')).trim();
+    // No page open: only the engine's own keep-awake stands between the session and Firefox.
+    await popup.close();
+    openFirefoxPages.splice(openFirefoxPages.indexOf(popup), 1);
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_TIMEOUT_MS));
+    expect(await firefox.backgroundState()).toBe('running');
+
+    const receiver = new Popup(await chromium.openPopup());
+    await receiver.cancelRunningSession();
+    await receiver.receive(code);
+    await receiver.waitForStep('open', 30_000);
+    await receiver.sendMessage('still there?');
+    await receiver.page.click('#cancel');
+    await receiver.page.close();
+    // The session is over and nothing is paired: after the host's grace, Firefox may stop it.
+    await waitUntil(
+      async () => (await firefox.backgroundState()) === 'stopped',
+      3_000 + 3 * IDLE_TIMEOUT_MS,
+      'the background page to be stopped',
+    );
+  });
+});
+
+describe('paired Firefox and Chromium', () => {
+  it('they pair, and a right-click link sent from each reaches the other', async () => {
+    // Pair the way people do: a code session, then "Remember" on both sides.
+    const foxPopup = await firefoxHome();
+    const chromePopup = new Popup(await chromium.openPopup());
+    await chromePopup.cancelRunningSession();
+    await foxPopup.click('#send');
+    const code = (await foxPopup.text('#session-code')).trim();
+    await chromePopup.receive(code);
+    await Promise.all([
+      foxPopup.waitFor('section[data-step="open"]', 30_000),
+      chromePopup.waitForStep('open', 30_000),
+    ]);
+    await foxPopup.click('#remember');
+    await chromePopup.page.click('#remember');
+    await foxPopup.waitFor('#remembered');
+    await chromePopup.page.locator('#remembered').waitFor();
+    await foxPopup.click('#cancel');
+    await foxPopup.close();
+    await chromePopup.page.close();
+    openFirefoxPages.splice(openFirefoxPages.indexOf(foxPopup), 1);
+
+    const foxHome = await firefoxHome();
+    const chromeHome = new Popup(await chromium.openPopup());
+    const chromeId = await deviceIdIn(foxHome, 'Chrome desktop');
+    const foxId = await deviceIdIn(chromeHome, 'Fox laptop');
+    await chromeHome.waitForDeviceOnline('Fox laptop', 30_000);
+
+    // Firefox → Chromium: a real right-click on a link; Chromium notifies, Open opens it.
+    const article = await firefoxPage('about:blank');
+    await article.navigate(`${siteUrl}/from-firefox`);
+    await firefoxRightClickSendLink(article, chromeId);
+    const notification = await chromiumNotification('link:');
+    const opened = chromium.context.waitForEvent('page', { timeout: 10_000 });
+    const worker = await chromium.serviceWorker();
+    await worker.evaluate((id) => {
+      (
+        chrome.notifications.onButtonClicked as unknown as {
+          dispatch(id: string, button: number): void;
+        }
+      ).dispatch(id, 0);
+    }, notification);
+    const tab = await opened;
+    await tab.waitForLoadState();
+    expect(tab.url()).toBe(`${siteUrl}/from-firefox-linked`);
+    await tab.close();
+    await chromeHome.page
+      .locator('#links li[data-direction="received"]', { hasText: '/from-firefox-linked' })
+      .waitFor({ timeout: 10_000 });
+
+    // Chromium → Firefox: the link is shown in a notification (no buttons in Firefox) and
+    // listed in the popup.
+    await rightClickSendLinks(chromium, foxId, [`${siteUrl}/from-chromium`]);
+    await foxHome
+      .waitFor('#links li[data-direction="received"]', 30_000)
+      .catch((error: unknown) => {
+        throw new Error(`${String(error)}\nFirefox said: ${firefox.output().slice(-3000)}`);
+      });
+    expect(await foxHome.text('#links li[data-direction="received"]')).toContain('127.0.0.1');
+    const notes = await foxHome.script<Record<string, { title: string }>>(
+      'return browser.notifications.getAll()',
+    );
+    expect(
+      Object.entries(notes)
+        .filter(([id]) => id.startsWith('link:'))
+        .map(([, note]) => note.title),
+    ).toEqual([expect.stringContaining('Chrome desktop')]);
+    // A click on it opens the link in a new tab (Firefox notifications have no buttons).
+    await firefox.clickNotification('Chrome desktop');
+    await waitUntil(
+      async () => (await firefox.tabUrls()).includes(`${siteUrl}/from-chromium`),
+      10_000,
+      'the link open in a Firefox tab',
+    );
+    await chromeHome.page.close();
+  });
+});
