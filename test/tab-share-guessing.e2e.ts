@@ -128,9 +128,9 @@ describe('a tab share bounds and shows failed guesses at its codes', () => {
 
   it('where the popup offers the link, it says the signaling service serves that page and can read the code', async () => {
     const popup = await shareAgainst(() => 'idle');
-    await popup.locator('#tab-watch-link').waitFor({ timeout: 10_000 });
+    await popup.locator('#tab-share-link').waitFor({ timeout: 10_000 });
     expect(await text(popup, '#tab-watch-link-note')).toBe(
-      'The link opens a page served by your signaling service, which can read this code.',
+      'The link opens a page served by your signaling service, which can read the link and any code typed there.',
     );
   });
 

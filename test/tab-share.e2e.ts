@@ -141,13 +141,11 @@ describe('share the current tab live', () => {
     return { ...share, firstViewer };
   }
 
-  /** Opens the share's link in a browser without the extension, as a second viewer. */
+  /** Opens the share's stable link in a browser without the extension, as a second viewer. */
   async function watchFromLink(
     sharer: Page,
-    code: string,
   ): Promise<{ link: string; qrLink: string | null; page: Page }> {
-    await nextCode(sharer, code);
-    const link = await sharer.locator('#tab-watch-link').inputValue();
+    const link = await sharer.locator('#tab-share-link').inputValue();
     const qrLink = await sharer.locator('#tab-qr').getAttribute('data-link');
     plain ??= await launchPlainChromium();
     const context = await plain.newContext();
@@ -163,7 +161,7 @@ describe('share the current tab live', () => {
     Awaited<ReturnType<typeof withFirstViewer>> & { webViewer: Page }
   > {
     const share = await withFirstViewer();
-    webViewer ??= (await watchFromLink(share.sharer, share.code)).page;
+    webViewer ??= (await watchFromLink(share.sharer)).page;
     return { ...share, webViewer };
   }
 
@@ -184,13 +182,12 @@ describe('share the current tab live', () => {
   });
 
   it('a viewer without the extension watches from the link: the /watch page shows the shared tab', async () => {
-    const { shared, sharer, code } = await withFirstViewer();
-    const next = await nextCode(sharer, code);
-    const { link, qrLink, page } = await watchFromLink(sharer, code);
+    const { shared, sharer } = await withFirstViewer();
+    const { link, qrLink, page } = await watchFromLink(sharer);
     webViewer = page;
-    expect(link).toBe(`${signaling.httpUrl}/watch#${next}`);
+    expect(link).toMatch(new RegExp(`^${signaling.httpUrl}/watch#s=[A-Za-z0-9_-]{22}$`));
     expect(qrLink).toBe(link);
-    expect(new URL(page.url()).hash, 'the one-time code leaves the address bar').toBe('');
+    expect(new URL(page.url()).hash, "the link's secret leaves the address bar").toBe('');
     await expectShowsSharedTab(page, shared);
 
     await sharer.locator('#tab-viewers[data-count="2"]').waitFor({ timeout: 10_000 });

@@ -24,6 +24,14 @@ export interface TabShareView {
   code?: string;
   /** The no-install viewer page for that code. */
   watchUrl?: string;
+  /**
+   * The share's stable /watch link, for any number of viewers (tab-share-link.ts): absent when
+   * turned off, or when the signaling URL allows no web link (tab-links.ts).
+   */
+  link?: string;
+  /** The sharer has not turned the stable link off. */
+  linkOn: boolean;
+  /** Viewers by `id`, which `removeTabViewer` takes. */
   viewers: TabViewer[];
   watching: number;
   full: boolean;

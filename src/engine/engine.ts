@@ -9,6 +9,7 @@ import { PeerbeamError } from '../core/errors.js';
 import { derivePairingSecret, pairedMailboxId } from '../core/pairing.js';
 import type { SessionKind } from '../core/peer-signal.js';
 import type { TabShareView, TabWatch, ViewerSignal } from '../core/tab-share-view.js';
+import type { TabQuality } from '../core/tab-quality.js';
 import { receiveByCode, sendByCode } from '../rtc/code-sessions.js';
 import type { EstablishContext, Established } from '../rtc/established.js';
 import { DeviceLines, type DeviceLine } from './device-lines.js';
@@ -201,6 +202,23 @@ export class Engine {
 
   dismissTabShareWarning(): void {
     this.tabs.dismissTabShareWarning();
+  }
+
+  /** The sharer changes quality while live (capture track and every viewer's sender). */
+  setTabShareQuality({ quality }: { quality: TabQuality }): Promise<void> {
+    return this.tabs.setTabShareQuality(quality);
+  }
+
+  removeTabViewer({ viewerId }: { viewerId: string }): void {
+    this.tabs.removeTabViewer(viewerId);
+  }
+
+  setTabShareLink({ on }: { on: boolean }): void {
+    this.tabs.setTabShareLink(on);
+  }
+
+  renewTabShareLink(): void {
+    this.tabs.renewTabShareLink();
   }
 
   tabGone(params: { tabId: number; reason: 'closed' | 'navigated' }): void {

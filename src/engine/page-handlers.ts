@@ -53,6 +53,10 @@ export function pageHandlers(engine: Engine, host: PageHandlerHost): PageHandler
     getTabShare: () => engine.getTabShare(),
     resumeTabShareCodes: () => engine.resumeTabShareCodes(),
     dismissTabShareWarning: () => engine.dismissTabShareWarning(),
+    setTabShareQuality: (_page, params) => engine.setTabShareQuality(params),
+    removeTabViewer: (_page, params) => engine.removeTabViewer(params),
+    setTabShareLink: (_page, params) => engine.setTabShareLink(params),
+    renewTabShareLink: () => engine.renewTabShareLink(),
     // A viewer page's port is its watch: its id is remembered here, its closing leaves.
     watchTab: (page, { viewerId }) => {
       const watch = engine.watchTab(

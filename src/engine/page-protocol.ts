@@ -41,6 +41,14 @@ export interface PageRequests {
   /** The share paused at its cap of failed guesses: offer codes again. */
   resumeTabShareCodes(): void;
   dismissTabShareWarning(): void;
+  /** Live: the new quality applies to the capture and every viewer, nobody reconnects. */
+  setTabShareQuality(params: { quality: TabQuality }): void;
+  /** Ends one viewer's watch (it is told `bye`); the share goes on. */
+  removeTabViewer(params: { viewerId: string }): void;
+  /** Turns the share's stable link off (viewers watching stay) or on (a new secret). */
+  setTabShareLink(params: { on: boolean }): void;
+  /** A new stable link; the old one lets nobody in. */
+  renewTabShareLink(): void;
   /**
    * The viewer page takes the watch it was opened for; the sharer's signals then come to this
    * port as `viewerSignal` events, its end as `viewerEnded`, and the port closing leaves it.

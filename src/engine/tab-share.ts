@@ -14,6 +14,12 @@
  *     → offer (A, sendonly) → answer + ICE, sealed → watching
  *     ─── bye / peer left / connection lost ──→ gone
  *
+ * The stable link (src/core/tab-share-link.ts, src/rtc/tab-link-sessions.ts): one secret for
+ * the whole share. The sharer waits in the link's mailbox for one viewer at a time; as soon as
+ * that viewer is through the link's PAKE, it waits there again for the next. A link viewer is
+ * then handled like a code viewer. Turning the link off stops the waiting (viewers watching
+ * stay); a new link is a new secret. The link needs no guess guard: its secret is 128 bits.
+ *
  * The share ends on Stop, when its tab closes or goes to a browser page, or when the capture
  * track ends; a viewer leaving ends only that viewer's connection.
  */
@@ -22,12 +28,15 @@ import type { SelectedPair } from '../core/ice-path.js';
 import { TabGuessGuard } from '../core/tab-guess-guard.js';
 import { watchLink } from '../core/tab-links.js';
 import type { TabQuality } from '../core/tab-quality.js';
-import { TabRoster } from '../core/tab-roster.js';
+import { MAX_TAB_VIEWERS, TabRoster } from '../core/tab-roster.js';
+import { newLinkSecret, shareLinkUrl } from '../core/tab-share-link.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
 import { sendByCode } from '../rtc/code-sessions.js';
 import type { Established, PeerIdentity } from '../rtc/established.js';
 import { greet, TabSignals } from '../rtc/greeting.js';
 import { PeerConnection, tabWire } from '../rtc/peer-connection.js';
+import { awaitLinkViewer } from '../rtc/tab-link-sessions.js';
+import { retuneCapture } from '../rtc/tab-media.js';
 
 /** After a failed offer (signaling unreachable), wait this long before allocating again. */
 const OFFER_RETRY_MS = 3_000;
@@ -36,6 +45,8 @@ const OFFER_RETRY_MS = 3_000;
  * share (or no confirmation) would otherwise hold a seat, and a guess, for as long as it likes.
  */
 const HANDSHAKE_TIMEOUT_MS = 15_000;
+/** After the link's waiting ended without a viewer (mailbox expired, busy, a failed PAKE). */
+const LINK_RETRY_MS = 200;
 
 export interface TabShareOptions {
   tabId: number;
@@ -49,6 +60,13 @@ export interface TabShareOptions {
 export class TabShare {
   private readonly abort = new AbortController();
   private readonly roster = new TabRoster();
+  /** Viewers that came by the link (the code roster keeps the code on offer and its viewers). */
+  private readonly linkRoster = new TabRoster();
+  private linkSecret: string | undefined = newLinkSecret();
+  /** The slot waiting in the link's mailbox, until its viewer is through the PAKE. */
+  private linkSlot: ViewerSlot | undefined;
+  private linkTimer: ReturnType<typeof setTimeout> | undefined;
+  private quality_: TabQuality;
   private readonly guard = new TabGuessGuard();
   private readonly viewers = new Map<string, ViewerSlot>();
   private readonly view: TabShareView;
@@ -59,6 +77,7 @@ export class TabShare {
   static start(options: TabShareOptions, stream: MediaStream): TabShare {
     const share = new TabShare(options, stream);
     share.offerNextCode();
+    share.offerLink();
     return share;
   }
 
@@ -66,6 +85,7 @@ export class TabShare {
     private readonly options: TabShareOptions,
     readonly stream: MediaStream,
   ) {
+    this.quality_ = options.quality;
     this.view = {
       id: crypto.randomUUID(),
       revision: 0,
@@ -77,7 +97,10 @@ export class TabShare {
       watching: 0,
       full: false,
       guesses: { failed: 0, paused: false },
+      linkOn: true,
     };
+    const link = this.linkSecret && shareLinkUrl(options.signalingUrl, this.linkSecret);
+    if (link) this.view.link = link;
     for (const track of stream.getVideoTracks()) {
       // Encoders then favour sharp edges over motion: pages are mostly text.
       track.contentHint = 'detail';
@@ -107,6 +130,7 @@ export class TabShare {
     this.view.step = 'ended';
     this.view.ended = reason;
     clearTimeout(this.offerTimer);
+    clearTimeout(this.linkTimer);
     for (const slot of [...this.viewers.values()]) slot.close('happy', { tellViewer: true });
     this.abort.abort();
     for (const track of this.stream.getTracks()) track.stop();
@@ -152,10 +176,83 @@ export class TabShare {
     this.changed();
   }
 
+  /** Turns the stable link off (nobody new gets in by it; viewers watching stay), or on. */
+  setLink(on: boolean): void {
+    if (!this.isLive || on === this.view.linkOn) return;
+    this.view.linkOn = on;
+    this.linkSecret = on ? newLinkSecret() : undefined;
+    this.stopWaitingOnLink();
+    this.changed();
+    this.offerLink();
+  }
+
+  /** A fresh secret: the old link lets nobody in any more. */
+  renewLink(): void {
+    if (!this.isLive) return;
+    this.view.linkOn = true;
+    this.linkSecret = newLinkSecret();
+    this.stopWaitingOnLink();
+    this.changed();
+    this.offerLink();
+  }
+
+  /** The sharer removes a viewer: it is told `bye` (its page says sharing ended). */
+  removeViewer(viewerId: string): void {
+    const slot = this.viewers.get(viewerId);
+    if (!this.isLive || !slot?.claimed) return;
+    slot.close('happy', { tellViewer: true });
+  }
+
+  /**
+   * The sharer changes quality while live: the capture track and every viewer's video sender,
+   * without reconnecting anyone.
+   */
+  async setQuality(quality: TabQuality): Promise<void> {
+    if (!this.isLive || quality === this.quality_) return;
+    this.quality_ = quality;
+    this.view.quality = quality;
+    this.changed();
+    // The capture first: each sender then scales down whatever the track still exceeds.
+    await Promise.allSettled(
+      this.stream.getVideoTracks().map((track) => retuneCapture(track, quality)),
+    );
+    const senders = await Promise.allSettled(
+      [...this.viewers.values()].map((slot) => slot.setQuality(quality)),
+    );
+    const failed = senders.find((result) => result.status === 'rejected');
+    // (A capture that refused its constraints is no failure: the senders scale down instead.)
+    if (failed) throw failed.reason;
+  }
+
+  private stopWaitingOnLink(): void {
+    clearTimeout(this.linkTimer);
+    const waiting = this.linkSlot;
+    this.linkSlot = undefined;
+    // A viewer already in its handshake goes on: it came in while the link was on.
+    if (waiting && !waiting.claimed) waiting.close('happy');
+  }
+
+  private viewerCount(): number {
+    return this.roster.snapshot().viewers.length + this.linkRoster.snapshot().viewers.length;
+  }
+
+  /** Waits in the link's mailbox for its next viewer, if the link is on and there is room. */
+  private offerLink(): void {
+    clearTimeout(this.linkTimer);
+    this.linkTimer = undefined;
+    if (!this.isLive || !this.linkSecret || this.linkSlot) return;
+    if (this.viewerCount() >= MAX_TAB_VIEWERS) return;
+    const slot = new ViewerSlot(crypto.randomUUID(), this, this.linkSecret);
+    this.linkSlot = slot;
+    this.viewers.set(slot.id, slot);
+    void slot.run();
+  }
+
   private offerNextCode(): void {
     clearTimeout(this.offerTimer);
     this.offerTimer = undefined;
     if (!this.isLive || !this.roster.wantsOffer) return;
+    if (this.viewerCount() >= MAX_TAB_VIEWERS) return;
     const verdict = this.guard.next(Date.now());
     if (verdict.kind === 'wait') {
       this.offerTimer = setTimeout(() => this.offerNextCode(), verdict.ms);
@@ -173,6 +270,12 @@ export class TabShare {
   // --- called by ViewerSlot ---
 
   establish(slot: ViewerSlot, signal: AbortSignal): Promise<Established> {
+    if (slot.linkSecret !== undefined) {
+      return awaitLinkViewer(this.options.signalingUrl, slot.linkSecret, signal, {
+        arrived: () => this.linkArrived(slot),
+        handshaken: () => this.linkHandshaken(slot),
+      });
+    }
     return sendByCode(this.options.signalingUrl)({
       signal,
       setStep: (step) => {
@@ -192,15 +295,36 @@ export class TabShare {
   }
 
   get quality(): TabQuality {
-    return this.options.quality;
+    return this.quality_;
   }
 
   get signal(): AbortSignal {
     return this.abort.signal;
   }
 
-  claimed(slot: ViewerSlot): void {
+  /** Someone is in the link's mailbox with the sharer: a joining viewer, until its PAKE fails. */
+  private linkArrived(slot: ViewerSlot): void {
     if (slot.claimed) return;
+    slot.claimed = true;
+    slot.dropIfStalled(HANDSHAKE_TIMEOUT_MS);
+    this.linkRoster.offering(slot.id);
+    this.linkRoster.claimed(slot.id);
+    this.changed();
+  }
+
+  /** The viewer knew the link's secret: the link waits for the next one at once. */
+  private linkHandshaken(slot: ViewerSlot): void {
+    slot.verified = true;
+    if (this.linkSlot === slot) this.linkSlot = undefined;
+    this.offerLink();
+  }
+
+  private rosterOf(slot: ViewerSlot): TabRoster {
+    return slot.linkSecret === undefined ? this.roster : this.linkRoster;
+  }
+
+  claimed(slot: ViewerSlot): void {
+    if (slot.claimed || slot.linkSecret !== undefined) return;
     slot.claimed = true;
     this.guard.claimStarted();
     slot.dropIfStalled(HANDSHAKE_TIMEOUT_MS);
@@ -211,19 +335,19 @@ export class TabShare {
 
   /** The PAKE succeeded: the viewer knew the code, so the claim was no failed guess. */
   verified(slot: ViewerSlot): void {
-    if (!slot.claimed || slot.verified) return;
+    if (!slot.claimed || slot.verified || slot.linkSecret !== undefined) return;
     slot.verified = true;
     this.guard.claimVerified();
     this.offerNextCode();
   }
 
   named(slot: ViewerSlot, name: string): void {
-    this.roster.named(slot.id, name);
+    this.rosterOf(slot).named(slot.id, name);
     this.changed();
   }
 
   watching(slot: ViewerSlot, pair: SelectedPair | undefined): void {
-    this.roster.watching(slot.id, pair);
+    this.rosterOf(slot).watching(slot.id, pair);
     this.changed();
   }
 
@@ -232,8 +356,27 @@ export class TabShare {
     if (this.viewers.get(slot.id) !== slot) return;
     this.viewers.delete(slot.id);
     if (!this.isLive) return;
+    if (slot.linkSecret !== undefined) {
+      this.linkRoster.left(slot.id);
+      const waiting = this.linkSlot === slot;
+      if (waiting) this.linkSlot = undefined;
+      this.changed();
+      this.offerNextCode();
+      if (waiting) {
+        // The wait ended without a viewer through: wait again, soon if the mailbox was only
+        // busy or a viewer's PAKE failed, later if signaling failed (limits, unreachable).
+        const code = error instanceof PeerbeamError ? error.code : undefined;
+        const soon = code === 'CODE_IN_USE' || code === 'CODE_MISMATCH' || code === 'PEER_LEFT';
+        clearTimeout(this.linkTimer);
+        this.linkTimer = setTimeout(() => this.offerLink(), soon ? LINK_RETRY_MS : OFFER_RETRY_MS);
+      } else {
+        this.offerLink();
+      }
+      return;
+    }
     if (slot.claimed) {
       this.roster.left(slot.id);
+      this.offerLink();
       // A wrong code, or a handshake left unfinished: a guess spent, shown to the sharer.
       if (!slot.verified) this.guard.claimFailed(Date.now());
       this.changed();
@@ -249,11 +392,18 @@ export class TabShare {
 
   private changed(): void {
     const snapshot = this.roster.snapshot();
-    this.view.viewers = snapshot.viewers;
-    this.view.watching = snapshot.watching;
-    this.view.full = snapshot.full;
+    const byLink = this.linkRoster.snapshot();
+    this.view.viewers = [...snapshot.viewers, ...byLink.viewers];
+    this.view.watching = snapshot.watching + byLink.watching;
+    this.view.full = this.view.viewers.length >= MAX_TAB_VIEWERS;
+    const link =
+      this.isLive && this.linkSecret
+        ? shareLinkUrl(this.options.signalingUrl, this.linkSecret)
+        : undefined;
+    if (link) this.view.link = link;
+    else delete this.view.link;
     this.view.guesses = this.guard.snapshot();
-    const code = this.isLive ? snapshot.code : undefined;
+    const code = this.isLive && !this.view.full ? snapshot.code : undefined;
     if (code) {
       this.view.code = code;
       const link = watchLink(this.options.signalingUrl, code);
@@ -268,18 +418,23 @@ export class TabShare {
   }
 }
 
-/** One code on offer, then (once claimed) one viewer: its signaling, PAKE and connection. */
+/**
+ * One code on offer (or the link's next wait, `linkSecret`), then (once claimed) one viewer:
+ * its signaling, PAKE and connection.
+ */
 class ViewerSlot {
   claimed = false;
   verified = false;
   private readonly abort = new AbortController();
   private established: Established | undefined;
+  private connection: PeerConnection<unknown> | undefined;
   private closed = false;
   private stallTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly id: string,
     private readonly share: TabShare,
+    readonly linkSecret?: string,
   ) {
     share.signal.addEventListener('abort', () => this.abort.abort(), { once: true });
   }
@@ -306,6 +461,7 @@ class ViewerSlot {
         iceServers: established.iceServers,
         signal,
       });
+      this.connection = connection;
       tabSignals.deliver((peerSignal) => {
         connection
           .handleSignal(peerSignal)
@@ -316,12 +472,19 @@ class ViewerSlot {
       await connection.offer();
       await connection.connected;
       tabSignals.mediaFlows();
+      // Joined after a quality change the capture track did not take: scale down as the others.
+      void connection.setTabQuality(this.share.quality).catch(() => undefined);
       this.share.watching(this, await connection.selectedPair());
       await connection.lost;
       this.close('happy');
     } catch (error) {
       this.close('errory', { error });
     }
+  }
+
+  /** The share's new quality, on this viewer's sender (if its connection exists yet). */
+  async setQuality(quality: TabQuality): Promise<void> {
+    await this.connection?.setTabQuality(quality);
   }
 
   /** A claim whose handshake does not finish in time is dropped: it frees its seat. */

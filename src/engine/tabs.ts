@@ -71,6 +71,22 @@ export class Tabs {
     this.share?.dismissGuessWarning();
   }
 
+  setTabShareQuality(quality: TabQuality): Promise<void> {
+    return this.share?.setQuality(quality) ?? Promise.resolve();
+  }
+
+  removeTabViewer(viewerId: string): void {
+    this.share?.removeViewer(viewerId);
+  }
+
+  setTabShareLink(on: boolean): void {
+    this.share?.setLink(on);
+  }
+
+  renewTabShareLink(): void {
+    this.share?.renewLink();
+  }
+
   /** A tab closed, or went to a browser page: if it is the shared one, its share stops. */
   tabGone({ tabId, reason }: { tabId: number; reason: 'closed' | 'navigated' }): void {
     if (this.share?.tabId === tabId) {

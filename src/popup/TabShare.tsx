@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ErrorData } from '../core/errors.js';
 import { GUESS_CAP } from '../core/tab-guess-guard.js';
 import { qrDrawing } from '../core/tab-qr.js';
@@ -29,11 +29,7 @@ export function TabShareStart(props: { onStart: (quality: TabQuality) => void })
           value={quality}
           onChange={(event) => setQuality(event.currentTarget.value as TabQuality)}
         >
-          {TAB_QUALITIES.map((preset) => (
-            <option key={preset} value={preset}>
-              {t(`tabQuality_${preset}`)}
-            </option>
-          ))}
+          <QualityOptions />
         </select>
       </div>
     </>
@@ -55,7 +51,7 @@ function CopyButton({ text, id, label }: { text: string; id: string; label: stri
   );
 }
 
-function QrCode({ text }: { text: string }) {
+function QrCode({ text, label }: { text: string; label: string }) {
   const { size, path } = useMemo(() => qrDrawing(text), [text]);
   return (
     <svg
@@ -63,7 +59,7 @@ function QrCode({ text }: { text: string }) {
       class="qr"
       viewBox={`0 0 ${size} ${size}`}
       role="img"
-      aria-label={t('tabQrLabel')}
+      aria-label={label}
       shape-rendering="crispEdges"
       data-link={text}
     >
@@ -150,6 +146,95 @@ function GuessWarning({ guesses }: { guesses: TabShareView['guesses'] }) {
   );
 }
 
+/** Asks the engine; the share's next update shows the outcome either way. */
+function ask(run: () => Promise<unknown>): void {
+  void run().catch(() => undefined);
+}
+
+/**
+ * The share's stable link: one link (and QR code) for every viewer, until turned off or
+ * replaced. Focus stays on the row's buttons as the link changes under them.
+ */
+function StableLink({ view }: { view: TabShareView }) {
+  // Turning the link off or on swaps the buttons: focus follows to the one that replaced it.
+  const shown = useRef(view.linkOn);
+  useEffect(() => {
+    if (shown.current === view.linkOn) return;
+    shown.current = view.linkOn;
+    document.getElementById(view.linkOn ? 'tab-link-turn-off' : 'tab-link-on')?.focus();
+  }, [view.linkOn]);
+  if (!view.linkOn) {
+    return (
+      <div class="tab-link" id="tab-link">
+        <p class="status" id="tab-link-off">
+          {t('tabLinkIsOff')}
+        </p>
+        <p>
+          <SecondaryButton
+            id="tab-link-on"
+            onClick={() => ask(() => engine.request('setTabShareLink', { on: true }))}
+          >
+            {t('tabLinkTurnOn')}
+          </SecondaryButton>
+        </p>
+      </div>
+    );
+  }
+  if (!view.link) return null;
+  return (
+    <div class="tab-link" id="tab-link">
+      <p class="status">{t('tabLinkHint')}</p>
+      <div class="row">
+        <input
+          id="tab-share-link"
+          readOnly
+          aria-label={t('tabLinkLabel')}
+          value={view.link}
+          onFocus={(event) => event.currentTarget.select()}
+        />
+        <CopyButton text={view.link} id="tab-copy-link" label={t('popup_copyLink')} />
+      </div>
+      <QrCode text={view.link} label={t('tabLinkQrLabel')} />
+      <p class="status" id="tab-watch-link-note">
+        {t('tabLinkServerNote')}
+      </p>
+      <div class="row">
+        <SecondaryButton
+          id="tab-link-turn-off"
+          onClick={() => ask(() => engine.request('setTabShareLink', { on: false }))}
+        >
+          {t('tabLinkTurnOff')}
+        </SecondaryButton>
+        <SecondaryButton
+          id="tab-link-renew"
+          onClick={() => ask(() => engine.request('renewTabShareLink'))}
+        >
+          {t('tabLinkNew')}
+        </SecondaryButton>
+      </div>
+    </div>
+  );
+}
+
+/** The quality, changeable while live: the engine retunes capture and every viewer. */
+function LiveQuality({ quality }: { quality: TabQuality }) {
+  return (
+    <div class="row">
+      <select
+        id="tab-live-quality"
+        aria-label={t('tabQualityLabel')}
+        value={quality}
+        onChange={(event) => {
+          const chosen = event.currentTarget.value as TabQuality;
+          ask(() => engine.request('setTabShareQuality', { quality: chosen }));
+        }}
+      >
+        <QualityOptions />
+      </select>
+    </div>
+  );
+}
+
 function viewerLine(viewer: TabViewer): string {
   const name = viewer.name ?? t('tabViewerUnnamed');
   if (viewer.stage === 'joining') return t('tabViewerJoining', name);
@@ -186,34 +271,17 @@ export function TabSharePanel(props: {
         {t('sharingThisTab')}
       </h2>
       {view.title && <p class="tab-title">{view.title}</p>}
+      <LiveQuality quality={view.quality} />
+      <StableLink view={view} />
       {view.code ? (
         <>
           <p class="status">{t('tabNextViewerCode')}</p>
           <div class="row">
-            <div class="code" id="tab-code">
+            <div class="code" id="tab-code" data-watch-url={view.watchUrl}>
               {view.code}
             </div>
             <CopyButton text={view.code} id="tab-copy-code" label={t('popup_copyCode')} />
           </div>
-          {view.watchUrl && (
-            <>
-              <p class="status">{t('tabWatchLinkHint')}</p>
-              <div class="row">
-                <input
-                  id="tab-watch-link"
-                  readOnly
-                  aria-label={t('tabWatchLinkLabel')}
-                  value={view.watchUrl}
-                  onFocus={(event) => event.currentTarget.select()}
-                />
-                <CopyButton text={view.watchUrl} id="tab-copy-link" label={t('popup_copyLink')} />
-              </div>
-              <QrCode text={view.watchUrl} />
-              <p class="status" id="tab-watch-link-note">
-                {t('tabWatchLinkServerNote')}
-              </p>
-            </>
-          )}
         </>
       ) : (
         !view.guesses.paused && (
@@ -237,7 +305,20 @@ export function TabSharePanel(props: {
                 data-path={viewer.path}
                 title={viewer.candidates}
               >
-                {viewerLine(viewer)}
+                <span class="viewer-line">{viewerLine(viewer)}</span>{' '}
+                <button
+                  type="button"
+                  class="secondary"
+                  id={`tab-remove-${viewer.id}`}
+                  aria-label={t('tabShareRemoveViewer', viewer.name ?? t('tabViewerUnnamed'))}
+                  onClick={() => {
+                    // The row goes: focus moves to the heading rather than to <body>.
+                    heading.current?.focus();
+                    ask(() => engine.request('removeTabViewer', { viewerId: viewer.id }));
+                  }}
+                >
+                  {t('tabShareRemove')}
+                </button>
               </li>
             ))}
           </ul>
@@ -300,4 +381,17 @@ export function shareStartError(error: ErrorData): string {
   return error.code === 'BAD_REQUEST' || error.code === 'INTERNAL'
     ? t('tabNotShareable')
     : describeError(error);
+}
+
+/** The presets, as the quality select offers them (before and during a share). */
+function QualityOptions() {
+  return (
+    <>
+      {TAB_QUALITIES.map((preset) => (
+        <option key={preset} value={preset}>
+          {t(`tabQuality_${preset}`)}
+        </option>
+      ))}
+    </>
+  );
 }

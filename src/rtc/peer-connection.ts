@@ -16,7 +16,7 @@ import type { CandidateSignal, PeerSignalInput } from '../core/peer-signal.js';
 import type { TabQuality } from '../core/tab-quality.js';
 import type { ViewerSignal } from '../core/tab-share-view.js';
 import { CandidateExchange, selectedPairOf, watchConnection } from './ice-candidates.js';
-import { addTabTracks, keepResolution, receivedStream } from './tab-media.js';
+import { addTabTracks, keepResolution, receivedStream, retuneSender } from './tab-media.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -179,6 +179,11 @@ export class PeerConnection<Out> {
       await this.pc.setLocalDescription();
       await this.sendDescription();
     }
+  }
+
+  /** A tab share's new quality, on this viewer's video sender (tab-out only). */
+  async setTabQuality(quality: TabQuality): Promise<void> {
+    if (this.video) await retuneSender(this.video, quality);
   }
 
   async selectedPair(): Promise<SelectedPair | undefined> {

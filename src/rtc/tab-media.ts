@@ -4,7 +4,7 @@
  * receives them as one stream.
  */
 import { preferCodecs } from '../core/tab-codecs.js';
-import { videoEncoding, type TabQuality } from '../core/tab-quality.js';
+import { tabCaptureConstraints, videoEncoding, type TabQuality } from '../core/tab-quality.js';
 
 /** Adds `stream`'s tracks, sendonly; returns the video sender (to tune after the offer). */
 export function addTabTracks(
@@ -67,4 +67,33 @@ function preferVideoCodecs(transceiver: RTCRtpTransceiver): void {
       // Try the other list; without preferences the browser's default order applies.
     }
   }
+}
+
+/**
+ * A live share's new quality, on the capture track: the same maximums as at capture
+ * (tab-quality.ts), as standard constraints, since the track cannot be captured again.
+ */
+export async function retuneCapture(track: MediaStreamTrack, quality: TabQuality): Promise<void> {
+  const { maxWidth, maxHeight, minFrameRate, maxFrameRate } = tabCaptureConstraints('', quality)
+    .video.mandatory;
+  await track.applyConstraints({
+    width: { max: maxWidth },
+    height: { max: maxHeight },
+    frameRate: { min: minFrameRate, max: maxFrameRate },
+  });
+}
+
+/**
+ * A live share's new quality, on one viewer's video sender: no renegotiation. Should the
+ * capture track still be larger than the preset (its constraints did not take), the encoder
+ * scales it down.
+ */
+export async function retuneSender(sender: RTCRtpSender, quality: TabQuality): Promise<void> {
+  const { maxWidth, maxHeight } = tabCaptureConstraints('', quality).video.mandatory;
+  const { width = 0, height = 0 } = sender.track?.getSettings() ?? {};
+  const scale = Math.max(1, width / maxWidth, height / maxHeight);
+  const parameters = sender.getParameters();
+  const encoding = { ...videoEncoding(quality), scaleResolutionDownBy: scale };
+  parameters.encodings = parameters.encodings.map((current) => ({ ...current, ...encoding }));
+  await sender.setParameters(parameters);
 }

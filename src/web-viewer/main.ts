@@ -8,10 +8,11 @@ import '../viewer/player.css';
 import './web.css';
 import { toErrorData } from '../core/errors.js';
 import { codeFromFragment, signalingUrlFor } from '../core/tab-links.js';
+import { linkSecretFromFragment } from '../core/tab-share-link.js';
 import { Player } from '../viewer/player.js';
 import { codeStillUsable, readTypedCode } from './typed-code.js';
 import { describeCodeError, describeError, playerTexts, stepText, webTexts } from './texts.js';
-import { watchByCode } from './watch.js';
+import { watchByCode, watchByLink, type WatchHooks } from './watch.js';
 
 const texts = webTexts(navigator.languages);
 const { t } = texts;
@@ -45,6 +46,16 @@ function settle(outcome: Parameters<typeof codeStillUsable>[0]): void {
   input.focus();
 }
 
+/** A watch begins in `shown`: the one to abort when the next begins. */
+function connectingIn(shown: Player): AbortController {
+  const abort = new AbortController();
+  leaving = abort;
+  shown.connecting();
+  // The form is hidden from now on: focus must not fall back to the page's body.
+  shown.focus();
+  return abort;
+}
+
 function start(typed: string): void {
   leaving?.abort();
   const shown = freshPlayer();
@@ -55,26 +66,12 @@ function start(typed: string): void {
     settle('CODE_INVALID');
     return;
   }
-  const abort = new AbortController();
-  leaving = abort;
-  shown.connecting();
-  // The form is hidden from now on: focus must not fall back to the page's body.
-  shown.focus();
+  const abort = connectingIn(shown);
   watchByCode(
     signalingUrlFor(location.href),
     read.code,
     t('watchViewerName'),
-    {
-      step: (step) => shown.connecting(stepText(texts, step)),
-      playing: (stream, name) => {
-        shown.play(stream, name);
-        shown.focus();
-      },
-      ended: () => {
-        shown.ended();
-        settle('ended');
-      },
-    },
+    hooksFor(shown),
     abort.signal,
   ).catch((error: unknown) => {
     if (abort.signal.aborted) return;
@@ -82,6 +79,46 @@ function start(typed: string): void {
     shown.failed(describeError(texts, data));
     settle(data.code);
   });
+}
+
+function hooksFor(shown: Player): WatchHooks {
+  return {
+    step: (step) => shown.connecting(stepText(texts, step)),
+    playing: (stream, name) => {
+      shown.play(stream, name);
+      shown.focus();
+    },
+    ended: () => {
+      shown.ended();
+      settle('ended');
+    },
+  };
+}
+
+/** The share's stable link: no code to type or spend; a link nobody answers is off. */
+function startFromLink(secret: string): void {
+  leaving?.abort();
+  const shown = freshPlayer();
+  const abort = connectingIn(shown);
+  watchByLink(
+    signalingUrlFor(location.href),
+    secret,
+    t('watchViewerName'),
+    hooksFor(shown),
+    abort.signal,
+  ).then(
+    (outcome) => {
+      if (outcome === 'link-off' && !abort.signal.aborted) {
+        shown.failed(t('tabLinkWatchOff'));
+        input.focus();
+      }
+    },
+    (error: unknown) => {
+      if (abort.signal.aborted) return;
+      shown.failed(describeError(texts, toErrorData(error)));
+      input.focus();
+    },
+  );
 }
 
 form.addEventListener('submit', (event) => {
@@ -94,6 +131,13 @@ addEventListener('pagehide', () => leaving?.abort());
 
 /** A code in the fragment starts watching; it is then removed from the address bar. */
 function startFromFragment(): void {
+  const secret = linkSecretFromFragment(location.hash);
+  if (secret) {
+    history.replaceState(null, '', location.pathname + location.search);
+    if (player.state === 'connecting' || player.state === 'playing') return;
+    startFromLink(secret);
+    return;
+  }
   const fromLink = codeFromFragment(location.hash);
   if (!fromLink) return;
   history.replaceState(null, '', location.pathname + location.search);

@@ -11,6 +11,8 @@ import { PeerbeamError } from '../core/errors.js';
 import { receiveByCode } from '../rtc/code-sessions.js';
 import { greet, TabSignals } from '../rtc/greeting.js';
 import { receiveTab } from '../rtc/peer-connection.js';
+import type { Established } from '../rtc/established.js';
+import { joinByLink } from '../rtc/tab-link-sessions.js';
 import type { SessionStep } from '../shared/session-view.js';
 
 export interface WatchHooks {
@@ -41,6 +43,36 @@ export async function watchByCode(
     setStep: hooks.step,
     showCode: () => undefined,
   });
+  await watchOver(established, viewerName, hooks, abort);
+}
+
+/**
+ * The same over the share's stable link (`/watch#s=<secret>`): resolves 'link-off' when
+ * nobody answers at the link within a bounded wait (turned off, or the share ended).
+ */
+export async function watchByLink(
+  signalingUrl: string,
+  secret: string,
+  viewerName: string,
+  hooks: WatchHooks,
+  signal: AbortSignal,
+): Promise<'link-off' | void> {
+  const abort = new AbortController();
+  signal.addEventListener('abort', () => abort.abort(), { once: true });
+  hooks.step('connecting');
+  const established = await joinByLink(signalingUrl, secret, abort.signal, () =>
+    hooks.step('handshaking'),
+  );
+  if (established === 'link-off') return 'link-off';
+  await watchOver(established, viewerName, hooks, abort);
+}
+
+async function watchOver(
+  established: Established,
+  viewerName: string,
+  hooks: WatchHooks,
+  abort: AbortController,
+): Promise<void> {
   const { sealed } = established;
   try {
     // Subscribed before anything is sent: the sharer's offer follows its intent closely.
