@@ -1,6 +1,6 @@
 /**
- * Issue #17, keyboard and screen readers: send files, receive and accept with Tab, Enter and
- * Space only, focus landing on each new step's heading or main control. Its own browsers: a
+ * Issue #17, keyboard and screen readers: send files, receive and accept, share a tab and stop,
+ * with Tab, Enter and Space only, focus landing on each new step's heading or main control. Its own browsers: a
  * picker opened earlier in the same browser keeps Playwright from seeing a keyboard-opened one.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { writeRandomFile } from './harness/files.js';
-import { assertIsolatedNetwork } from './harness/paths.js';
+import { EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
+import { startProbePages } from './harness/tab-probe.js';
 import { focused, openSendPage, tabTo, waitForTransferState } from './harness/ux-flows.js';
 
 let work: string;
@@ -71,5 +72,38 @@ describe('keyboard only', () => {
     await expect.poll(() => focused(popup)).toBe('share-tab');
     await waitUntil(async () => (await popup.locator('#transfer').count()) === 0, 5_000, 'Home');
     await Promise.all([popup.close(), sendPage.close()]);
+  });
+
+  it('keyboard only: share a tab and stop with Tab/Enter, focus on each new step', async () => {
+    const pages = await startProbePages();
+    // Tab capture without a toolbar click needs the extension allowlisted (BROWSER-TESTING.md).
+    const sharer = await launchBrowser({
+      name: 'keys-sharer',
+      extraArgs: [`--allowlisted-extension-id=${EXTENSION_ID}`],
+    });
+    try {
+      await sharer.setSignalingUrl(signaling.url);
+      const tab = await sharer.context.newPage();
+      await tab.goto(pages.blankUrl);
+      const popup = await sharer.openPopup();
+      await popup.locator('#share-tab').waitFor();
+      // The popup acts on the active tab, as the toolbar popup does on the page under it.
+      await tab.bringToFront();
+      await tabTo(popup, '#share-tab');
+      await popup.keyboard.press('Enter');
+      await popup.locator('[data-share-step="live"]').waitFor({ timeout: 10_000 });
+      await expect.poll(() => focused(popup)).toBe('tab-share-heading');
+
+      await tabTo(popup, '#stop-share');
+      await popup.keyboard.press('Enter');
+      await popup.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 });
+      await expect.poll(() => focused(popup)).toMatch(/^h2:/);
+      await tabTo(popup, '#tab-share-done');
+      await popup.keyboard.press('Enter');
+      await expect.poll(() => focused(popup)).toBe('share-tab');
+    } finally {
+      await sharer.close();
+      await pages.stop();
+    }
   });
 });

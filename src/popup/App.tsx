@@ -111,6 +111,15 @@ export function App() {
       if (retryCode === undefined) document.getElementById('share-tab')?.focus();
     }
   }, [session, retryCode]);
+  // The same after a tab share the person closed with Done.
+  const hadShare = useRef(false);
+  useEffect(() => {
+    if (tabShare) hadShare.current = true;
+    else if (hadShare.current) {
+      hadShare.current = false;
+      document.getElementById('share-tab')?.focus();
+    }
+  }, [tabShare]);
 
   const run = (action: () => Promise<SessionView>) => {
     setError(undefined);
