@@ -111,13 +111,7 @@ async function session(language, schemes, wanted) {
     await sendPage.locator('#choose-files').waitFor();
     await Promise.all([receiver.page.close(), sendPage.close()]);
 
-    const tab = await alice.context.newPage();
-    await tab.goto(`${signaling.httpUrl}/healthz`);
-    const popup = await alice.openPopup();
-    await popup.locator('#share-tab').waitFor();
-    await tab.bringToFront();
-    await popup.click('#share-tab');
-    await popup.locator('#tab-code').waitFor({ timeout: 15_000 });
+    const { popup } = await flows.openLiveSharePanel(alice, `${signaling.httpUrl}/healthz`);
     await each(popup, 'popup-share');
     await popup.click('#stop-share');
   } finally {

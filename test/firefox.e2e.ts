@@ -17,7 +17,7 @@ import { assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
-import { rightClickSendLinks } from './harness/context-menu.js';
+import { rightClickSendLinks, waitForNotification } from './harness/context-menu.js';
 
 const MiB = 1024 * 1024;
 /**
@@ -251,24 +251,6 @@ async function firefoxRightClickSendLink(page: FirefoxPage, deviceId: string): P
   );
 }
 
-/** Notification ids of one kind ("link:") in the Chromium extension, bounded wait. */
-async function chromiumNotification(prefix: string): Promise<string> {
-  let found: string | undefined;
-  await waitUntil(
-    async () => {
-      const worker = await chromium.serviceWorker();
-      const ids = await worker.evaluate(async () =>
-        Object.keys(await chrome.notifications.getAll()),
-      );
-      found = ids.find((id) => id.startsWith(prefix));
-      return found !== undefined;
-    },
-    30_000,
-    `a ${prefix} notification in Chromium`,
-  );
-  return found!;
-}
-
 describe("Firefox's background page", () => {
   it('stays awake while a code waits past its idle timeout, and sleeps once there is no work', async () => {
     const popup = await firefoxHome();
@@ -328,7 +310,7 @@ describe('paired Firefox and Chromium', () => {
     const article = await firefoxPage('about:blank');
     await article.navigate(`${siteUrl}/from-firefox`);
     await firefoxRightClickSendLink(article, chromeId);
-    const notification = await chromiumNotification('link:');
+    const notification = await waitForNotification(chromium, 'link:');
     const opened = chromium.context.waitForEvent('page', { timeout: 10_000 });
     const worker = await chromium.serviceWorker();
     await worker.evaluate((id) => {

@@ -4,11 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rightClickSendLinks } from './harness/context-menu.js';
+import { rightClickSendLinks, waitForNotification } from './harness/context-menu.js';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { pairBrowsers, pairedDeviceId } from './harness/pairing.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
-import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 
@@ -53,24 +52,6 @@ afterAll(async () => {
     Object.values(profiles ?? {}).map((dir) => rm(dir, { recursive: true, force: true })),
   );
 });
-
-/** Notification ids of one kind ("link:" or "refused:") in a browser, bounded wait. */
-async function waitForNotification(browser: PeerbeamBrowser, prefix: string): Promise<string> {
-  let found: string | undefined;
-  await waitUntil(
-    async () => {
-      const worker = await browser.serviceWorker();
-      const ids = await worker.evaluate(async () =>
-        Object.keys(await chrome.notifications.getAll()),
-      );
-      found = ids.find((id) => id.startsWith(prefix));
-      return found !== undefined;
-    },
-    30_000,
-    `a ${prefix} notification`,
-  );
-  return found!;
-}
 
 describe('send a link to a paired device', () => {
   it('the context-menu click sends the link; the other browser notifies, and Open opens it in a new tab', async () => {

@@ -9,7 +9,7 @@ import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { playTone, receivedLoudness, watchOffscreenAudio } from './harness/offscreen-audio.js';
 import { EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
-import { Popup } from './harness/popup.js';
+import { watchInExtension } from './harness/watch-share.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { launchPlainChromium } from './harness/watch-page.js';
 import {
@@ -78,21 +78,6 @@ async function nextCode(popup: Page, other?: string): Promise<string> {
   return text;
 }
 
-/** Enters the code in the viewer browser's popup; resolves with the viewer tab it opens. */
-async function watchInExtension(code: string): Promise<Page> {
-  const receiver = new Popup(await bob.openPopup());
-  await receiver.cancelRunningSession();
-  const opened = bob.context.waitForEvent('page', {
-    predicate: (page) => page.url().includes('/src/viewer/viewer.html'),
-    timeout: 20_000,
-  });
-  await receiver.receive(code);
-  const viewer = await opened;
-  await viewer.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
-  await receiver.page.close();
-  return viewer;
-}
-
 /** The viewer decodes received frames; each decoded value must be one the tab painted. */
 async function expectShowsSharedTab(viewer: Page, tab: Page): Promise<void> {
   await startDecoding(viewer);
@@ -137,7 +122,7 @@ describe('share the current tab live', () => {
 
   async function withFirstViewer(): Promise<NonNullable<typeof story> & { firstViewer: Page }> {
     const share = await liveShare();
-    firstViewer ??= await watchInExtension(share.code);
+    firstViewer ??= await watchInExtension(bob, share.code);
     return { ...share, firstViewer };
   }
 
@@ -212,7 +197,7 @@ describe('share the current tab live', () => {
       'the remaining viewer to keep receiving',
     );
     // A new viewer joins with the code on offer.
-    firstViewer = await watchInExtension(await nextCode(sharer));
+    firstViewer = await watchInExtension(bob, await nextCode(sharer));
     await sharer.locator('#tab-viewers[data-count="2"]').waitFor({ timeout: 10_000 });
   });
 
@@ -233,7 +218,7 @@ describe('share the current tab live', () => {
 
   it('sharing stops cleanly when the shared tab closes', async () => {
     const { tab, popup, code: fresh } = await shareTab('1080p');
-    const viewer = await watchInExtension(fresh);
+    const viewer = await watchInExtension(bob, fresh);
     await tab.close();
     await Promise.all([
       viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }),
@@ -247,7 +232,7 @@ describe('share the current tab live', () => {
     const { tab, popup, code: fresh } = await shareTab();
     // The test build holds the optional "tabs" permission, so no request for it is shown.
     expect(await popup.locator('#tab-guard').count()).toBe(0);
-    const viewer = await watchInExtension(fresh);
+    const viewer = await watchInExtension(bob, fresh);
     // A navigation to another web page is still the user's tab: the share goes on.
     await tab.goto(pages.paintedUrl);
     // (Frames of the page before are still on their way for a moment.)
@@ -273,7 +258,7 @@ describe('share the current tab live', () => {
       audio = await watchOffscreenAudio(alice.context, popup);
     });
     try {
-      const viewer = await watchInExtension(fresh);
+      const viewer = await watchInExtension(bob, fresh);
       // Capture takes the tab's sound from its speakers; the offscreen document plays it out.
       await expect
         .poll(() => audio!.sourcesPlayingOut(), { timeout: 5_000 })

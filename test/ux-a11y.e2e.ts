@@ -14,6 +14,7 @@ import { assertIsolatedNetwork } from './harness/paths.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { seriousViolations, type AxeFinding } from './harness/ux-axe.js';
 import {
+  openLiveSharePanel,
   SHARER_ARGS,
   chooseFiles,
   launchInLanguage,
@@ -131,13 +132,7 @@ describe.each([
     await Promise.all([receiver.page.close(), sendPage.close()]);
 
     // The tab-share panel, live.
-    const tab = await alice.context.newPage();
-    await tab.goto(`${signaling.httpUrl}/healthz`);
-    const popup = await alice.openPopup();
-    await popup.locator('#share-tab').waitFor();
-    await tab.bringToFront();
-    await popup.click('#share-tab');
-    await popup.locator('#tab-code').waitFor({ timeout: 15_000 });
+    const { popup, tab } = await openLiveSharePanel(alice, `${signaling.httpUrl}/healthz`);
     await check(popup, 'tab-share panel');
     await popup.click('#stop-share');
     await Promise.all([popup.close(), tab.close()]);

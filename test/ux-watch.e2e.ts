@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWord } from '../src/core/words.js';
 import type { PeerbeamBrowser } from './harness/browser.js';
 import { ROOT, assertIsolatedNetwork } from './harness/paths.js';
-import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { startProbePages, type ProbePages } from './harness/tab-probe.js';
 import { launchInLanguage } from './harness/ux-flows.js';
@@ -27,7 +26,7 @@ import {
   visibleText,
   wrappedButtons,
 } from './harness/watch-page.js';
-import { launchWatchSharer, type WatchSharer } from './harness/watch-share.js';
+import { launchWatchSharer, watchInExtension, type WatchSharer } from './harness/watch-share.js';
 
 const SHOTS = `${ROOT}.tmp/ux-watch`;
 
@@ -216,16 +215,7 @@ describe("the extension's viewer page, as a person watching sees it", () => {
       const viewerBrowser = await launchInLanguage(language, { name: `watch-viewer-${language}` });
       viewerBrowsers.push(viewerBrowser);
       await viewerBrowser.setSignalingUrl(signaling.url);
-      const receiver = new Popup(await viewerBrowser.openPopup());
-      await receiver.cancelRunningSession();
-      const opened = viewerBrowser.context.waitForEvent('page', {
-        predicate: (page) => page.url().includes('/src/viewer/viewer.html'),
-        timeout: 20_000,
-      });
-      await receiver.receive(code);
-      const viewer = await opened;
-      await viewer.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
-      await receiver.page.close();
+      const viewer = await watchInExtension(viewerBrowser, code);
       // The language of the messages shown, not the browser's region variant (en-US).
       expect(await viewer.getAttribute('html', 'lang')).toBe(lang);
       expect(await viewer.locator('#mute').isVisible()).toBe(true);

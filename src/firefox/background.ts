@@ -11,34 +11,25 @@
  * Listeners are registered at top level, so an event that wakes the page finds them.
  */
 import browser from 'webextension-polyfill';
-import { HOST_IDLE_GRACE_MS } from '../core/host-idle.js';
 import { Engine } from '../engine/engine.js';
 import { HostIdleWatch, storedWork } from '../engine/host-lifecycle.js';
 import { pageHandlers } from '../engine/page-handlers.js';
 import { PagePorts } from '../engine/page-ports.js';
-import { onBlobDownloadEnded, saveDownload } from '../background/downloads.js';
-import { rebuildMenus, registerLinkSenders } from '../background/link-menus.js';
-import { onLinkNotification, showLink } from '../background/link-notifications.js';
-import { notifyTransferEnded } from '../background/notifications.js';
-import { openTabViewer, showTabShareBadge } from '../background/tab-share.js';
+import { onBlobDownloadEnded } from '../background/downloads.js';
+import { registerLinkSenders } from '../background/link-menus.js';
+import { onLinkNotification } from '../background/link-notifications.js';
 import { takeBatch } from '../offscreen/file-batches.js';
-import { registerMethods } from '../shared/messaging.js';
+import { registerPageMethods } from '../shared/messaging.js';
 import { loadSettings, saveSettings } from '../shared/settings.js';
 import { KeepAwake } from './keep-awake.js';
 import { firefoxPlatform, tabShareUnsupported } from './platform-firefox.js';
-
-/** The test build shortens the grace (scripts/build.mjs), so the e2e suite need not wait. */
-declare const __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__: number | undefined;
-const graceMs =
-  typeof __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__ === 'number'
-    ? __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__
-    : HOST_IDLE_GRACE_MS;
+import { hostIdleGraceMs } from '../shared/host-grace.js';
 
 // Awake from the start: until the engine knows its devices, it cannot tell whether it may sleep.
 const keepAwake = new KeepAwake();
 keepAwake.awake();
 const watch: HostIdleWatch = new HostIdleWatch({
-  graceMs,
+  graceMs: hostIdleGraceMs,
   stored: storedWork,
   // Nothing to do for the grace: stop keeping the page awake, and Firefox lets it sleep.
   idle: (epoch) => {
@@ -82,12 +73,8 @@ browser.runtime.onMessage.addListener(() => {
   return undefined;
 });
 
-/**
- * What pages ask of "the background" (src/shared/protocol-map.ts). The Chromium engine host's
- * requests to its service worker are answered here too, by the same functions this page calls
- * directly.
- */
-registerMethods('background', {
+/** What pages ask of "the background" (src/shared/protocol-map.ts). */
+registerPageMethods({
   ensureReady: () => activity(),
   getSettings: loadSettings,
   async setSettings(patch) {
@@ -98,16 +85,6 @@ registerMethods('background', {
   captureTab: () => {
     throw tabShareUnsupported();
   },
-  saveDownload: ({ url, filename }) => saveDownload(url, filename),
-  transferEnded: notifyTransferEnded,
-  devicesChanged: rebuildMenus,
-  showLink: (link) => showLink(link, { buttons: false }),
-  setTabShareBadge: showTabShareBadge,
-  openTabViewer: async ({ viewerId }) => {
-    await openTabViewer(viewerId);
-  },
-  // Firefox itself stops an idle page: there is nothing to close.
-  hostIdle: () => undefined,
 });
 
 // Wakes the page when Firefox starts, so paired devices can reach this one at once.

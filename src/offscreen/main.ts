@@ -7,7 +7,6 @@
  * It exists only while there is work: when it has had none for the grace period, it asks the
  * service worker to close it (../engine/host-lifecycle.ts).
  */
-import { HOST_IDLE_GRACE_MS } from '../core/host-idle.js';
 import { Engine } from '../engine/engine.js';
 import { HostIdleWatch, storedWork } from '../engine/host-lifecycle.js';
 import { pageHandlers } from '../engine/page-handlers.js';
@@ -15,16 +14,10 @@ import { PagePorts } from '../engine/page-ports.js';
 import { call, registerMethods } from '../shared/messaging.js';
 import { takeBatch } from './file-batches.js';
 import { chromiumPlatform } from './platform-chromium.js';
-
-/** The test build shortens the grace (scripts/build.mjs), so the e2e suite need not wait. */
-declare const __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__: number | undefined;
-const graceMs =
-  typeof __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__ === 'number'
-    ? __PEERBEAM_TEST_HOST_IDLE_GRACE_MS__
-    : HOST_IDLE_GRACE_MS;
+import { hostIdleGraceMs } from '../shared/host-grace.js';
 
 const watch: HostIdleWatch = new HostIdleWatch({
-  graceMs,
+  graceMs: hostIdleGraceMs,
   stored: storedWork,
   // If the document is still here afterwards (the worker saw work arrive), wait another grace.
   idle: (epoch) =>

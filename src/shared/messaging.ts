@@ -1,6 +1,13 @@
 import browser from 'webextension-polyfill';
 import { PeerbeamError, isErrorCode } from '../core/errors.js';
-import type { Handlers, MethodName, Params, Result, Target } from './protocol-map.js';
+import type {
+  BackgroundForPages,
+  Handlers,
+  MethodName,
+  Params,
+  Result,
+  Target,
+} from './protocol-map.js';
 import { route, replyFromError, type Envelope, type Reply } from './routing.js';
 
 const NO_RECEIVER = /Receiving end does not exist|Could not establish connection/;
@@ -40,6 +47,23 @@ export async function call<T extends Target, M extends MethodName<T>>(
  * the first message that woke the context is dispatched.
  */
 export function registerMethods<T extends Target>(self: T, handlers: Handlers<T>): void {
+  serve(self, handlers);
+}
+
+/**
+ * Registers only what pages ask of the background (a host that is its own background, as
+ * Firefox's event page, calls the rest directly): any other method is refused.
+ */
+export function registerPageMethods(
+  handlers: Pick<Handlers<'background'>, keyof BackgroundForPages>,
+): void {
+  serve('background', handlers);
+}
+
+function serve(
+  self: Target,
+  handlers: Partial<Record<string, (...args: never[]) => unknown>>,
+): void {
   const names = new Set(Object.keys(handlers));
   browser.runtime.onMessage.addListener((message: unknown): Promise<Reply> | undefined => {
     const decision = route(message, self, names);
@@ -52,7 +76,7 @@ export function registerMethods<T extends Target>(self: T, handlers: Handlers<T>
         ),
       );
     }
-    const handler = handlers[envelope.method as MethodName<T>] as (...args: unknown[]) => unknown;
+    const handler = handlers[envelope.method] as (...args: unknown[]) => unknown;
     return (async (): Promise<Reply> => {
       try {
         return { ok: true, value: (await handler(...envelope.params)) ?? null };

@@ -8,18 +8,22 @@ import type { DeviceView, LinkView, SessionView, Settings } from './session-view
  * Each context owns a map of methods; callers use `call(target, method, params)` from
  * messaging.ts, never bare strings. Every method takes at most one params object.
  */
+/** What pages ask of the background: every extension host answers these. */
+export interface BackgroundForPages {
+  /** Make sure the engine's host runs, before opening a port to it. */
+  ensureReady(): void;
+  getSettings(): Settings;
+  setSettings(params: Partial<Settings>): Settings;
+  /**
+   * The popup's Share click: a tab-capture stream id for the active tab (only the service
+   * worker may ask; the id is good for a few seconds, so the page's port is open first).
+   */
+  captureTab(): { streamId: string; tabId: number; title?: string };
+}
+
 export interface Methods {
-  background: {
-    /** A page: make sure the engine's host runs, before opening a port to it. */
-    ensureReady(): void;
-    getSettings(): Settings;
-    setSettings(params: Partial<Settings>): Settings;
-    /**
-     * The popup's Share click: a tab-capture stream id for the active tab (only the service
-     * worker may ask; the id is good for a few seconds, so the page's port is open first).
-     */
-    captureTab(): { streamId: string; tabId: number; title?: string };
-    // From the engine's host: what only the service worker may do.
+  background: BackgroundForPages & {
+    // From Chromium's engine host: what only the service worker may do.
     saveDownload(params: { url: string; filename: string }): void;
     transferEnded(params: SessionView): void;
     /** Keep the context menu in step with the devices. */

@@ -1,9 +1,11 @@
 /**
  * "Send link to ▸ <device>" from Chromium's context menu, as a right-click would: runs the
  * menu's registered onClicked listener in the service worker with what Chromium passes, once
- * per link, all at once (a burst is one call with many links).
+ * per link, all at once (a burst is one call with many links); and the notification that
+ * follows.
  */
 import type { PeerbeamBrowser } from './browser.js';
+import { waitUntil } from './ports.js';
 
 export async function rightClickSendLinks(
   browser: PeerbeamBrowser,
@@ -34,4 +36,25 @@ export async function rightClickSendLinks(
     },
     { deviceId, linkUrls },
   );
+}
+
+/** The id of a notification of one kind ("link:" or "refused:") in `browser`, bounded wait. */
+export async function waitForNotification(
+  browser: PeerbeamBrowser,
+  prefix: string,
+): Promise<string> {
+  let found: string | undefined;
+  await waitUntil(
+    async () => {
+      const worker = await browser.serviceWorker();
+      const ids = await worker.evaluate(async () =>
+        Object.keys(await chrome.notifications.getAll()),
+      );
+      found = ids.find((id) => id.startsWith(prefix));
+      return found !== undefined;
+    },
+    30_000,
+    `a ${prefix} notification in ${browser.name}`,
+  );
+  return found!;
 }

@@ -111,3 +111,22 @@ export async function storedDeviceName(browser: PeerbeamBrowser): Promise<string
     return (settings as { deviceName?: string } | undefined)?.deviceName ?? '';
   });
 }
+
+/**
+ * Shares a page from `browser` through its popup (the browser must be allowlisted for tab
+ * capture: SHARER_ARGS): resolves with the popup showing the live share panel, and the tab.
+ */
+export async function openLiveSharePanel(
+  browser: PeerbeamBrowser,
+  pageUrl: string,
+): Promise<{ popup: Page; tab: Page }> {
+  const tab = await browser.context.newPage();
+  await tab.goto(pageUrl);
+  const popup = await browser.openPopup();
+  await popup.locator('#share-tab').waitFor();
+  // The popup acts on the active tab, as the toolbar popup does on the page under it.
+  await tab.bringToFront();
+  await popup.click('#share-tab');
+  await popup.locator('#tab-code').waitFor({ timeout: 15_000 });
+  return { popup, tab };
+}

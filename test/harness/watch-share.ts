@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { launchBrowser, type PeerbeamBrowser } from './browser.js';
+import { Popup } from './popup.js';
 import { EXTENSION_ID } from './paths.js';
 import { waitUntil } from './ports.js';
 
@@ -62,4 +63,22 @@ export async function shownCode(popup: Page, other?: string): Promise<string> {
     'a code for the next viewer',
   );
   return text;
+}
+
+/**
+ * Watches a share in the extension: `code` goes into `viewer`'s popup; resolves with the viewer
+ * tab it opens, once that plays.
+ */
+export async function watchInExtension(viewer: PeerbeamBrowser, code: string): Promise<Page> {
+  const receiver = new Popup(await viewer.openPopup());
+  await receiver.cancelRunningSession();
+  const opened = viewer.context.waitForEvent('page', {
+    predicate: (page) => page.url().includes('/src/viewer/viewer.html'),
+    timeout: 20_000,
+  });
+  await receiver.receive(code);
+  const page = await opened;
+  await page.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
+  await receiver.page.close();
+  return page;
 }
