@@ -8,11 +8,17 @@ export interface Metric {
   ratio?: number;
 }
 
-export function metric(value: number, unit: string, baseline?: number): Metric {
+/** `ratio`: when not value / baseline (e.g. the median of per-round ratios). */
+export function metric(value: number, unit: string, baseline?: number, ratio?: number): Metric {
   const round = (n: number) => Math.round(n * 100) / 100;
   return baseline === undefined
     ? { value: round(value), unit }
-    : { value: round(value), unit, baseline: round(baseline), ratio: round(value / baseline) };
+    : {
+        value: round(value),
+        unit,
+        baseline: round(baseline),
+        ratio: round(ratio ?? value / baseline),
+      };
 }
 
 export async function report(

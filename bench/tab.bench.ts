@@ -12,8 +12,16 @@
  *   with the same capture constraints (a stream id for that page's tab) and sends it over a
  *   plain RTCPeerConnection with default settings to a plain page; SDP passed by this process.
  *
- * Runs alternate (bare, Peerbeam, Peerbeam, bare, …) so drift hits both alike. Also measures
- * each video codec on the bare path at 720p: the measurement behind src/core/tab-codecs.ts.
+ * Runs alternate (bare, Peerbeam, Peerbeam, bare, …) so drift hits both alike; each ratio is
+ * the median over rounds of Peerbeam's figure over bare's in the same round. Scenarios: 720p
+ * and 1080p on an idle machine, then the same while a fixed CPU hog (bench/tab-hog.ts, about
+ * one core) runs. Beside each latency the sender's and the viewer's getStats figures
+ * (bench/tab-stats.ts: encoder limitation, frames and time per frame, viewer drops and jitter
+ * buffer), so a slow run shows where its time went. Also measures each video codec on the
+ * bare path at 720p: the measurement behind src/core/tab-codecs.ts.
+ *
+ * TAB_BENCH_ROUNDS=2 (fewer rounds) and TAB_BENCH_ONLY=1080p,1080p-loaded (some parts) for
+ * development; TAB_BENCH_TRACE=1 prints each run's sender second by second.
  * Everything on 127.0.0.1 in a loopback-only namespace (scripts/bench.mjs); every wait bounded.
  */
 import { loadavg } from 'node:os';
@@ -36,25 +44,35 @@ import {
   type ProbeStats,
 } from '../test/harness/tab-probe.js';
 import { median, metric, report, type Metric } from './report.js';
+import { startCpuHog, type CpuHog } from './tab-hog.js';
+import {
+  figures,
+  offscreenStats,
+  pageStats,
+  type StatsReader,
+  type StatsSnapshot,
+  type StreamFigures,
+} from './tab-stats.js';
 
 const MEASURE_MS = Number(process.env.TAB_BENCH_MEASURE_MS ?? 4_000);
 const WARMUP_MS = 3_000;
 /**
- * Runs per path. Within a run latency is steady, but between runs of the same path its p50
- * lands on one of two levels about a frame (33 ms) apart (measured: 47 or 77 ms, 55 or 86 ms),
- * so a figure is the median of many short runs. 720p is the target, so it gets the most.
+ * Rounds per path and scenario (each round one bare and one Peerbeam run, ABBA). Within a run
+ * latency is steady, but between runs of the same path its p50 lands on one of two levels
+ * about a frame apart (measured at 720p: 47 or 77 ms; at 1080p Peerbeam 208 or 370 ms), so a
+ * figure is the median of many short runs, and the ratio the median of per-round ratios.
+ * TAB_BENCH_ROUNDS=2 for a quick development run; the results in the repo are of the full 8.
  */
-const ROUNDS: Record<'720p' | '1080p', number> = {
-  '720p': Number(process.env.TAB_BENCH_ROUNDS ?? 8),
-  '1080p': Math.max(2, Math.round(Number(process.env.TAB_BENCH_ROUNDS ?? 8) / 4)),
-};
+const ROUNDS = Number(process.env.TAB_BENCH_ROUNDS ?? 8);
 const CODEC_RUNS = 2;
 const SETTINGS_ROUNDS = 2;
-/** Parts to run (all by default): TAB_BENCH_ONLY=720p,settings runs just those. */
-type Part = '720p' | '1080p' | 'codecs' | 'settings';
+/** Parts to run (all by default): TAB_BENCH_ONLY=1080p,1080p-loaded runs just those. */
+type Part = '720p' | '1080p' | '720p-loaded' | '1080p-loaded' | 'codecs' | 'settings';
 const ONLY = process.env.TAB_BENCH_ONLY?.split(',');
 const wanted = (part: Part) => !ONLY || ONLY.includes(part);
-const TOTAL_LIMIT_MS = 9 * 60_000;
+const TOTAL_LIMIT_MS = 40 * 60_000;
+/** The hog of a loaded block ends by itself after this, should the bench not stop it. */
+const HOG_MAX_MS = 15 * 60_000;
 const CODECS = ['video/VP8', 'video/VP9', 'video/H264', 'video/AV1'];
 const SIZES = { '720p': { width: 1280, height: 720 }, '1080p': { width: 1920, height: 1080 } };
 /** Both paths run in the same browsers with the same flags; none throttles hidden tabs. */
@@ -72,6 +90,9 @@ interface Run {
   unreadable: number;
   codec?: string;
   muted?: boolean;
+  stream?: StreamFigures;
+  /** What the sharer's popup said of the share's quality at the end (Peerbeam). */
+  shown?: string;
 }
 
 interface Summary {
@@ -107,27 +128,91 @@ function summarise(runs: Run[]): Summary {
   };
 }
 
-/** Waits for decoded frames, lets the stream settle, then measures for MEASURE_MS. */
-async function measure(viewer: Page): Promise<Run> {
+/** The median over rounds of Peerbeam's figure over bare's in the same round. */
+function roundRatio(peerbeam: Run[], bare: Run[], of: (run: Run) => number): number {
+  return median(peerbeam.map((run, round) => of(run) / of(bare[round]!)));
+}
+const p50Of = (run: Run) => percentile(run.latencies, 50);
+const p90Of = (run: Run) => percentile(run.latencies, 90);
+/** A run whose latency built up: its p90 more than twice its p50. */
+const builtUp = (run: Run) => p90Of(run) > 2 * p50Of(run);
+
+/** TAB_BENCH_TRACE=1: each run also prints its sender's figures second by second. */
+const TRACE = process.env.TAB_BENCH_TRACE === '1';
+
+/** Samples `sender` every second until stopped; then one line of per-second figures. */
+function traceSender(sender: StatsReader): { stop(): Promise<string> } {
+  const snapshots: StatsSnapshot[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      snapshots.push(await sender.snapshot().catch(() => ({ at: Date.now() })));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return snapshots
+        .slice(1)
+        .map((b, i) => {
+          const f = figures([snapshots[i]!, b], [{ at: 0 }, { at: 1 }]);
+          return `${b.out?.cap ?? '?'}:${fmt(f.encodedFps)}f×${fmt(f.encodeMs)}ms${f.cpuLimited > 0 ? ` cpu${fmt(100 * f.cpuLimited)}%` : ''}${f.bandwidthLimited > 0 ? ` bw${fmt(100 * f.bandwidthLimited)}%` : ''}`;
+        })
+        .join(' | ');
+    },
+  };
+}
+
+/**
+ * Waits for decoded frames, lets the stream settle, then measures for MEASURE_MS, with the
+ * sender's and the viewer's getStats at both ends of the window.
+ */
+async function measure(viewer: Page, sender: StatsReader): Promise<Run> {
   await waitUntil(
     async () => ((await decodeStats(viewer))?.values.length ?? 0) > 5,
     20_000,
     'decoded frames at the viewer',
   );
-  await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
-  await viewer.evaluate(() => (globalThis as unknown as WithProbe).peerbeamProbe.reset());
-  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
-  const stats = (await decodeStats(viewer)) as ProbeStats;
-  await viewer.evaluate(() => (globalThis as unknown as WithProbe).peerbeamProbe.stopDecoding());
-  if (stats.latencies.length < 10) throw new Error(`only ${stats.latencies.length} frames decoded`);
-  return {
-    latencies: stats.latencies,
-    fps: stats.fps,
-    width: stats.width,
-    height: stats.height,
-    unreadable: stats.unreadable,
-    ...(stats.muted === undefined ? {} : { muted: stats.muted }),
-  };
+  const trace = TRACE ? traceSender(sender) : undefined;
+  const viewerStats = await pageStats(viewer.context(), viewer);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+    await viewer.evaluate(() => (globalThis as unknown as WithProbe).peerbeamProbe.reset());
+    const start = await Promise.all([sender.snapshot(), viewerStats.snapshot()]);
+    await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
+    const stats = (await decodeStats(viewer)) as ProbeStats;
+    const end = await Promise.all([sender.snapshot(), viewerStats.snapshot()]);
+    await viewer.evaluate(() => (globalThis as unknown as WithProbe).peerbeamProbe.stopDecoding());
+    for (const [side, snapshot] of [
+      ['sender', end[0]],
+      ['viewer', end[1]],
+    ] as const) {
+      if (!snapshot.out && !snapshot.in) {
+        console.log(`      no ${side} stats (connections: ${snapshot.states?.join(', ')})`);
+      }
+    }
+    if (stats.latencies.length < 10) {
+      throw new Error(`only ${stats.latencies.length} frames decoded`);
+    }
+    const codec = end[1].codec ?? end[0].codec;
+    const traced = await trace?.stop();
+    if (traced) console.log(`      trace: ${traced}`);
+    return {
+      latencies: stats.latencies,
+      fps: stats.fps,
+      width: stats.width,
+      height: stats.height,
+      unreadable: stats.unreadable,
+      stream: figures([start[0], end[0]], [start[1], end[1]]),
+      ...(codec ? { codec } : {}),
+      ...(stats.muted === undefined ? {} : { muted: stats.muted }),
+    };
+  } finally {
+    await trace?.stop();
+    await viewerStats.detach();
+  }
 }
 
 class Bench {
@@ -176,11 +261,12 @@ class Bench {
         (a) => (globalThis as unknown as WithProbe).peerbeamProbe.bareAccept(a),
         answer,
       );
-      const run = await measure(receiver);
-      const used = await receiver.evaluate(() =>
-        (globalThis as unknown as WithProbe).peerbeamProbe.videoCodec(),
-      );
-      return { ...run, ...(used ? { codec: used } : {}) };
+      const senderStats = await pageStats(this.sharer.context, sender);
+      try {
+        return await measure(receiver, senderStats);
+      } finally {
+        await senderStats.detach();
+      }
     } finally {
       for (const page of [sender, receiver]) {
         await page
@@ -196,6 +282,7 @@ class Bench {
     const sharerPopup = await this.sharer.openPopup();
     const viewerPopup = new Popup(await this.viewer.openPopup());
     let viewerPage: Page | undefined;
+    let offscreen: StatsReader | undefined;
     try {
       await sharerPopup.locator('#share-tab').waitFor({ timeout: 10_000 });
       await sharerPopup.selectOption('#tab-quality', quality);
@@ -213,21 +300,13 @@ class Bench {
       viewerPage = await opened;
       await viewerPage.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
       await startDecoding(viewerPage);
-      const run = await measure(viewerPage);
-      const used = await viewerPage.evaluate(async () => {
-        const pcs = (globalThis as { __pbPcs?: RTCPeerConnection[] }).__pbPcs ?? [];
-        for (const pc of pcs) {
-          const entries = [
-            ...((await pc.getStats()).values() as Iterable<Record<string, unknown>>),
-          ];
-          const rtp = entries.find((e) => e.type === 'inbound-rtp' && e.kind === 'video');
-          const codec = entries.find((e) => e.id === rtp?.codecId);
-          if (typeof codec?.mimeType === 'string') return codec.mimeType;
-        }
-        return undefined;
-      });
-      return { ...run, ...(used ? { codec: used } : {}) };
+      offscreen = await offscreenStats(this.sharer.context, sharerPopup);
+      const run = await measure(viewerPage, offscreen);
+      const limited = sharerPopup.locator('#tab-limited');
+      const shown = (await limited.count()) > 0 ? (await limited.textContent())?.trim() : '';
+      return { ...run, ...(shown ? { shown } : {}) };
     } finally {
+      await offscreen?.detach();
       await sharerPopup
         .click('#stop-share', { timeout: 5_000 })
         .then(() => viewerPage?.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 }))
@@ -255,27 +334,45 @@ class Bench {
   }
 }
 
-/** Records the viewer page's RTCPeerConnection, to read which codec was negotiated. */
-const RECORD_PEER_CONNECTIONS = `(() => {
-  const Native = globalThis.RTCPeerConnection;
-  if (!Native || globalThis.__pbPcs) return;
-  globalThis.__pbPcs = [];
-  globalThis.RTCPeerConnection = new Proxy(Native, {
-    construct(target, args) {
-      const pc = Reflect.construct(target, args);
-      globalThis.__pbPcs.push(pc);
-      return pc;
-    },
-  });
-})();`;
-
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+type Scenario = '720p' | '1080p' | '720p-loaded' | '1080p-loaded';
+interface Paired {
+  bare: Run[];
+  peerbeam: Run[];
+}
+
+function streamLine(f: StreamFigures | undefined): string {
+  if (!f) return '';
+  return (
+    `enc ${fmt(f.encodedFps, 1)} fps ${fmt(f.encodeMs, 1)} ms/f ${f.limitation}` +
+    ` (cpu ${fmt(100 * f.cpuLimited)} % bw ${fmt(100 * f.bandwidthLimited)} %) ` +
+    `not-enc ${fmt(f.notEncoded)} pacer ${fmt(f.sendDelayMs, 1)} ms ${f.sentHeight}p ` +
+    `${fmt(f.targetKbps)} kb/s | view drop ${fmt(f.viewerDropped)} jb ${fmt(f.jitterMs, 1)} ms ` +
+    `dec ${fmt(f.decodeMs, 1)} ms audio jb ${fmt(f.audioJitterMs, 1)} ms`
+  );
+}
+
+/** Each figure's median over the runs. */
+function medianFigures(runs: Run[]): StreamFigures | undefined {
+  const all = runs.map((run) => run.stream).filter((f): f is StreamFigures => f !== undefined);
+  if (all.length === 0) return undefined;
+  const numeric = (key: keyof StreamFigures) =>
+    median(all.map((f) => f[key] as number).filter(Number.isFinite));
+  const reasons = [...new Set(all.map((f) => f.limitation))].join('/');
+  const out = { limitation: reasons } as StreamFigures;
+  for (const key of Object.keys(all[0]!) as (keyof StreamFigures)[]) {
+    if (key !== 'limitation') out[key] = numeric(key);
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   assertIsolatedNetwork();
+  let hog: CpuHog | undefined;
   const limit = setTimeout(() => {
     console.error(`tab bench: gave up after ${TOTAL_LIMIT_MS / 1000} s`);
-    process.exit(1);
+    void (hog?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
   }, TOTAL_LIMIT_MS);
   limit.unref();
 
@@ -290,15 +387,15 @@ async function main(): Promise<void> {
     // Plain pages gather loopback candidates only with media permission (BROWSER-TESTING.md).
     const origin = new URL(pages.blankUrl).origin;
     await viewer.context.grantPermissions(['camera', 'microphone'], { origin });
-    await viewer.context.addInitScript(RECORD_PEER_CONNECTIONS);
 
-    const results: Record<string, { bare: Summary; peerbeam: Summary }> = {};
+    const results: Partial<Record<Scenario, Paired>> = {};
     const codecResults: Record<string, Summary> = {};
     let available: string[] = [];
     const settings: { defaults: Run[]; tuned: Run[] } = { defaults: [], tuned: [] };
     for (const quality of ['720p', '1080p'] as const) {
+      const loaded = `${quality}-loaded` as const;
       const extras = quality === '720p' && (wanted('codecs') || wanted('settings'));
-      if (!wanted(quality) && !extras) continue;
+      if (!wanted(quality) && !wanted(loaded) && !extras) continue;
       // The shared tab has the preset's size: "at 1280×720" means a 1280×720 tab (the viewport
       // must be set at launch: see LaunchOptions.viewport). Tab capture without a toolbar click
       // needs the extension allowlisted.
@@ -311,27 +408,38 @@ async function main(): Promise<void> {
       await sharer.context.grantPermissions(['camera', 'microphone'], { origin });
       const bench = new Bench(sharer, viewer, pages);
       await bench.openPaintedTab();
-      const bare: Run[] = [];
-      const peerbeam: Run[] = [];
       const log = (name: string, run: Run) => {
         const s = summarise([run]);
         console.log(
-          `  ${quality} ${name.padEnd(8)} p50 ${fmt(s.p50)} ms  p90 ${fmt(s.p90)} ms  ${fmt(s.fps, 1)} fps  ${s.width}×${s.height}  ${s.codec ?? ''}${run.muted ? ' (muted)' : ''}`,
+          `  ${quality} ${name.padEnd(8)} p50 ${fmt(s.p50)} ms  p90 ${fmt(s.p90)} ms  ${fmt(s.fps, 1)} fps  ${s.width}×${s.height}  ${s.codec ?? ''}${run.muted ? ' (muted)' : ''}${run.shown ? ` «${run.shown}»` : ''}`,
         );
+        if (run.stream) console.log(`      ${streamLine(run.stream)}`);
         return run;
       };
-      for (let round = 0; wanted(quality) && round < ROUNDS[quality]; round++) {
-        // ABBA: bare, Peerbeam, Peerbeam, bare, …
-        if (round % 2 === 0) {
-          bare.push(log('bare', await bench.bare(quality)));
-          peerbeam.push(log('Peerbeam', await bench.peerbeam(quality)));
-        } else {
-          peerbeam.push(log('Peerbeam', await bench.peerbeam(quality)));
-          bare.push(log('bare', await bench.bare(quality)));
+      const rounds = async (scenario: Scenario) => {
+        const paired: Paired = { bare: [], peerbeam: [] };
+        for (let round = 0; round < ROUNDS; round++) {
+          const tag = scenario === quality ? '' : ' (loaded)';
+          const bare = async () => paired.bare.push(log(`bare${tag}`, await bench.bare(quality)));
+          const ours = async () =>
+            paired.peerbeam.push(log(`Peerbeam${tag}`, await bench.peerbeam(quality)));
+          // ABBA: bare, Peerbeam, Peerbeam, bare, …
+          if (round % 2 === 0) await bare().then(ours);
+          else await ours().then(bare);
         }
-      }
-      if (wanted(quality)) {
-        results[quality] = { bare: summarise(bare), peerbeam: summarise(peerbeam) };
+        results[scenario] = paired;
+      };
+      if (wanted(quality)) await rounds(quality);
+      if (wanted(loaded)) {
+        // The same paths while a fixed busy loop takes about one of the two cores.
+        hog = startCpuHog(HOG_MAX_MS);
+        console.log(`  CPU hog started (pid ${hog.pid})`);
+        try {
+          await rounds(loaded);
+        } finally {
+          await hog.stop();
+          hog = undefined;
+        }
       }
       if (quality === '720p' && wanted('settings')) {
         // Peerbeam's encoder settings alone, on the bare path: defaults, tuned, tuned, defaults…
@@ -363,15 +471,17 @@ async function main(): Promise<void> {
       sharer = undefined;
     }
 
-    console.log('\npath       size    p50 ms  p90 ms   fps  resolution  codec');
-    for (const [quality, { bare, peerbeam }] of Object.entries(results)) {
-      for (const [name, s] of [
-        ['Peerbeam', peerbeam],
-        ['bare', bare],
+    console.log('\nscenario      path       p50 ms  p90 ms   fps  resolution  codec  (medians)');
+    for (const [scenario, paired] of Object.entries(results)) {
+      for (const [name, runs] of [
+        ['Peerbeam', paired.peerbeam],
+        ['bare', paired.bare],
       ] as const) {
+        const s = summarise(runs);
         console.log(
-          `${name.padEnd(10)} ${quality.padEnd(6)} ${fmt(s.p50).padStart(7)} ${fmt(s.p90).padStart(7)} ${fmt(s.fps, 1).padStart(5)}  ${`${s.width}×${s.height}`.padEnd(10)}  ${s.codec ?? '?'}`,
+          `${scenario.padEnd(13)} ${name.padEnd(9)} ${fmt(s.p50).padStart(7)} ${fmt(s.p90).padStart(7)} ${fmt(s.fps, 1).padStart(5)}  ${`${s.width}×${s.height}`.padEnd(10)}  ${s.codec ?? '?'}`,
         );
+        console.log(`${' '.repeat(24)}${streamLine(medianFigures(runs))}`);
       }
     }
     console.log('\ncodec (bare, 720p)  p50 ms  p90 ms   fps  resolution');
@@ -402,35 +512,58 @@ async function main(): Promise<void> {
       metrics.settings_latency_p50_720p = metric(tuned.p50, 'ms', defaults.p50);
       metrics.settings_fps_720p = metric(tuned.fps, 'fps', defaults.fps);
     }
-    for (const [quality, { bare, peerbeam }] of Object.entries(results)) {
-      metrics[`latency_p50_${quality}`] = metric(peerbeam.p50, 'ms', bare.p50);
-      metrics[`latency_p90_${quality}`] = metric(peerbeam.p90, 'ms', bare.p90);
-      metrics[`fps_${quality}`] = metric(peerbeam.fps, 'fps', bare.fps);
-      metrics[`height_${quality}`] = metric(peerbeam.height, 'px', bare.height);
+    const figureNotes: string[] = [];
+    for (const [scenario, paired] of Object.entries(results) as [Scenario, Paired][]) {
+      const [quality, loaded] = scenario.split('-') as ['720p' | '1080p', string | undefined];
+      const suffix = loaded ? `${quality}_loaded` : quality;
+      const peerbeam = summarise(paired.peerbeam);
+      const bare = summarise(paired.bare);
+      const ratio = (of: (run: Run) => number) => roundRatio(paired.peerbeam, paired.bare, of);
+      metrics[`latency_p50_${suffix}`] = metric(peerbeam.p50, 'ms', bare.p50, ratio(p50Of));
+      metrics[`latency_p90_${suffix}`] = metric(peerbeam.p90, 'ms', bare.p90, ratio(p90Of));
+      metrics[`fps_${suffix}`] = metric(
+        peerbeam.fps,
+        'fps',
+        bare.fps,
+        ratio((run) => run.fps),
+      );
+      metrics[`height_${suffix}`] = metric(peerbeam.height, 'px', bare.height);
+      const runs = (list: Run[]) => list.map((run) => fmt(p50Of(run))).join(', ');
+      figureNotes.push(
+        `${scenario}: p50 per run (ms), Peerbeam ${runs(paired.peerbeam)}; bare ${runs(paired.bare)}; runs whose p90 > 2× p50: Peerbeam ${paired.peerbeam.filter(builtUp).length}, bare ${paired.bare.filter(builtUp).length}`,
+        `${scenario} Peerbeam (medians): ${streamLine(medianFigures(paired.peerbeam))}`,
+        `${scenario} bare (medians): ${streamLine(medianFigures(paired.bare))}`,
+      );
+      const shown = [...new Set(paired.peerbeam.map((run) => run.shown ?? '(nothing)'))];
+      figureNotes.push(`${scenario}: the sharer's popup said ${shown.join(' | ')}`);
     }
     for (const [codec, s] of Object.entries(codecResults)) {
       const name = codec.replace('video/', '').toLowerCase();
       metrics[`codec_${name}_latency_p50_720p`] = metric(s.p50, 'ms');
       metrics[`codec_${name}_fps_720p`] = metric(s.fps, 'fps');
     }
-    const p720 = results['720p'];
+    const first = results['720p'] ?? results['1080p'];
     const notes = [
-      ...(p720
+      'latency/fps ratios: the median over rounds of Peerbeam / bare in the same round (values and baselines: medians over runs)',
+      ...(first
         ? [
-            `720p target: p50 within 10 % of bare (ratio ${fmt(p720.peerbeam.p50 / p720.bare.p50, 2)}) and ≥ 25 fps (${fmt(p720.peerbeam.fps, 1)})`,
-            `codec in use: Peerbeam ${p720.peerbeam.codec ?? 'unknown'}, bare ${p720.bare.codec ?? 'unknown'}`,
+            `codec in use: Peerbeam ${summarise(first.peerbeam).codec ?? 'unknown'}, bare ${summarise(first.bare).codec ?? 'unknown'}`,
           ]
         : []),
       `codecs both browsers have: ${available.join(', ') || 'not surveyed'}`,
       'settings_*: contentHint detail + maintain-resolution + the preset bitrate on the bare path (baseline: browser defaults)',
       'the shared tab has the size of the preset (1280×720 for 720p, 1920×1080 for 1080p)',
-      `p50/p90: median over runs of each run's percentile; runs per path: ${ROUNDS['720p']} at 720p, ${ROUNDS['1080p']} at 1080p, ${CODEC_RUNS} per codec, ${SETTINGS_ROUNDS * 2} per setting; ${MEASURE_MS / 1000} s each after ${WARMUP_MS / 1000} s warm-up`,
+      '*_loaded: the same paths while a child node process spins a busy loop (about one of the two cores)',
+      `p50/p90: median over runs of each run's percentile; ${ROUNDS} rounds (one run per path each, ABBA) per scenario, ${CODEC_RUNS} per codec, ${SETTINGS_ROUNDS * 2} per setting; ${MEASURE_MS / 1000} s each after ${WARMUP_MS / 1000} s warm-up`,
+      'figures (getStats over the measured window): enc = frames encoded per second, ms/f = encode time per frame, the limitation reason at the end (share of the window cpu- / bandwidth-limited), not-enc = captured frames the encoder skipped, pacer = packet send delay, view drop = frames the viewer dropped, jb = jitter buffer delay per emitted frame, dec = decode time per frame',
+      ...figureNotes,
       `load average at the end: ${loadavg()
         .map((n) => n.toFixed(1))
         .join(' ')} (other work on the machine disturbs single runs)`,
     ];
     await report('tab', metrics, notes);
   } finally {
+    await hog?.stop();
     await Promise.allSettled([sharer?.close(), viewer.close()]);
     await Promise.allSettled([signaling.stop(), pages.stop()]);
   }

@@ -216,6 +216,22 @@ describe('share the current tab live', () => {
     story = firstViewer = webViewer = undefined;
   });
 
+  it('at 1080p a viewer with the extension receives the frames the shared tab paints', async () => {
+    // One share at a time: the story's share ends first when an earlier test left it live.
+    if (story) {
+      await story.sharer.click('#stop-share');
+      await story.sharer.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 });
+      await firstViewer?.close();
+      story = firstViewer = webViewer = undefined;
+    }
+    const { tab, popup, code } = await shareTab('1080p');
+    const viewer = await watchInExtension(bob, code);
+    await expectShowsSharedTab(viewer, tab);
+    await popup.click('#stop-share');
+    await viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 });
+    await Promise.all([viewer.close(), tab.close(), popup.close()]);
+  });
+
   it('sharing stops cleanly when the shared tab closes', async () => {
     const { tab, popup, code: fresh } = await shareTab('1080p');
     const viewer = await watchInExtension(bob, fresh);

@@ -3,9 +3,16 @@ import {
   MAX_FRAME_RATE,
   MIN_FRAME_RATE,
   TAB_QUALITIES,
+  TabPressure,
   isTabQuality,
+  limitLadder,
+  limitedView,
+  sampleBetween,
+  senderCounters,
   tabCaptureConstraints,
   videoEncoding,
+  type SenderSample,
+  type TabQuality,
 } from './tab-quality.js';
 
 describe('quality presets become tab capture constraints', () => {
@@ -42,7 +49,7 @@ describe('quality presets become tab capture constraints', () => {
     expect(constraints.video.mandatory.chromeMediaSourceId).toBe('abc');
   });
 
-  it('gives larger presets a higher bitrate ceiling', () => {
+  it('never gives a larger preset a lower bitrate ceiling', () => {
     const rates = TAB_QUALITIES.map((q) => videoEncoding(q).maxBitrate);
     expect([...rates].sort((a, b) => a - b)).toEqual(rates);
   });
@@ -51,5 +58,190 @@ describe('quality presets become tab capture constraints', () => {
     expect(isTabQuality('720p')).toBe(true);
     expect(isTabQuality('4k')).toBe(false);
     expect(isTabQuality(undefined)).toBe(false);
+  });
+});
+
+/** One second of a sender encoding `fps` frames at `encodeMs` each, captured as fast. */
+const second = (fps: number, encodeMs: number, more: Partial<SenderSample> = {}): SenderSample => ({
+  seconds: 1,
+  cpuLimited: 0,
+  bandwidthLimited: 0,
+  captured: fps,
+  encoded: fps,
+  encodeMs,
+  sendDelayMs: 0,
+  ...more,
+});
+
+/** A policy past its first seconds (which are not judged). */
+function settled(quality: TabQuality): TabPressure {
+  const pressure = new TabPressure(quality);
+  feed(pressure, second(30, 5), 4);
+  return pressure;
+}
+
+function feed(pressure: TabPressure, sample: SenderSample, times: number) {
+  for (let i = 0; i < times; i++) pressure.next(sample);
+  return pressure.limit;
+}
+
+describe('under pressure a text tab drops frame rate first, then resolution, to a legible floor', () => {
+  it.each(TAB_QUALITIES)('%s: frame rate gives way before resolution', (quality) => {
+    const ladder = limitLadder(quality);
+    const firstScaled = ladder.findIndex((rung) => rung.scaleResolutionDownBy > 1);
+    expect(ladder[0]).toEqual({ maxFramerate: MAX_FRAME_RATE, scaleResolutionDownBy: 1 });
+    expect(ladder[firstScaled - 1]!.maxFramerate).toBe(15);
+    for (const [i, rung] of ladder.entries()) {
+      if (i === 0) continue;
+      const previous = ladder[i - 1]!;
+      expect(rung.maxFramerate <= previous.maxFramerate).toBe(true);
+      expect(rung.scaleResolutionDownBy >= previous.scaleResolutionDownBy).toBe(true);
+      expect(rung).not.toEqual(previous);
+    }
+  });
+
+  it.each([
+    ['720p', 540],
+    ['1080p', 720],
+    ['source', 1440],
+  ] as const)('%s never goes below %i lines: text stays legible', (quality, lines) => {
+    const { maxHeight } = tabCaptureConstraints('', quality).video.mandatory;
+    const deepest = limitLadder(quality).at(-1)!;
+    expect(Math.round(maxHeight / deepest.scaleResolutionDownBy)).toBe(lines);
+  });
+
+  it('an encoder that cannot keep up is lowered to 15 fps after two strained seconds, not one', () => {
+    const pressure = settled('1080p');
+    const strained = second(24, 32);
+    expect(pressure.next(strained).changed).toBe(false);
+    expect(pressure.next(strained)).toEqual({
+      limit: { maxFramerate: 15, scaleResolutionDownBy: 1 },
+      changed: true,
+    });
+    expect(pressure.lowered).toBe(true);
+  });
+
+  it('the first seconds of a share are not judged: the bandwidth estimate is still ramping up', () => {
+    const pressure = new TabPressure('1080p');
+    const rampingUp = second(30, 10, { bandwidthLimited: 1 });
+    expect(feed(pressure, rampingUp, 4)).toEqual(limitLadder('1080p')[0]);
+    expect(feed(pressure, rampingUp, 2).maxFramerate).toBe(15);
+  });
+
+  it('steps down when the encoder itself reports cpu or bandwidth limits', () => {
+    for (const more of [{ cpuLimited: 0.8 }, { bandwidthLimited: 1 }]) {
+      const pressure = settled('720p');
+      expect(feed(pressure, second(30, 5, more), 2).maxFramerate).toBe(15);
+    }
+  });
+
+  it('steps down when packets wait in the pacer or captured frames are skipped', () => {
+    const paced = settled('1080p');
+    expect(feed(paced, second(30, 5, { sendDelayMs: 120 }), 2).maxFramerate).toBe(15);
+    const skipping = settled('1080p');
+    expect(feed(skipping, second(20, 10, { captured: 30 }), 2).maxFramerate).toBe(15);
+  });
+
+  it('frames the frame-rate cap itself leaves out are no strain', () => {
+    const pressure = settled('1080p');
+    feed(pressure, second(24, 32), 2);
+    expect(pressure.limit.maxFramerate).toBe(15);
+    // The capture still delivers 30 fps; the encoder takes the 15 it is allowed, easily.
+    expect(feed(pressure, second(15, 20, { captured: 30 }), 3).maxFramerate).toBe(15);
+  });
+
+  it('sustained strain walks the whole ladder and stays at the floor', () => {
+    const pressure = settled('1080p');
+    const seen = [pressure.limit];
+    for (let i = 0; i < 20; i++) {
+      if (pressure.next(second(10, 90)).changed) seen.push(pressure.limit);
+    }
+    expect(seen).toEqual(limitLadder('1080p'));
+  });
+
+  it('recovers when the pressure goes: back to 30 fps at full resolution', () => {
+    const pressure = settled('1080p');
+    feed(pressure, second(10, 90), 20);
+    expect(pressure.limit.scaleResolutionDownBy).toBe(1.5);
+    // Idle 1080p figures: 17 ms per frame at whatever the cap allows.
+    for (let i = 0; i < 60 && pressure.lowered; i++) {
+      pressure.next(second(pressure.limit.maxFramerate, 17));
+    }
+    expect(pressure.limit).toEqual({ maxFramerate: 30, scaleResolutionDownBy: 1 });
+  });
+
+  it('climbs one rung per five calm seconds, never at once', () => {
+    const pressure = settled('1080p');
+    feed(pressure, second(10, 90), 4);
+    expect(pressure.limit).toEqual({ maxFramerate: 15, scaleResolutionDownBy: 1.25 });
+    expect(feed(pressure, second(15, 10), 4).scaleResolutionDownBy).toBe(1.25);
+    expect(feed(pressure, second(15, 10), 1)).toEqual({
+      maxFramerate: 15,
+      scaleResolutionDownBy: 1,
+    });
+  });
+
+  it('does not climb back into the strain it left', () => {
+    const pressure = settled('1080p');
+    feed(pressure, second(24, 32), 2);
+    expect(pressure.limit.maxFramerate).toBe(15);
+    // 15 fps at 25 ms is 0.375 of the time encoding: 30 fps would be 0.75, over the limit.
+    expect(feed(pressure, second(15, 25), 30).maxFramerate).toBe(15);
+  });
+
+  it('an idle 1080p share stays at 30 fps (17 ms per frame at 28 fps)', () => {
+    const pressure = settled('1080p');
+    expect(feed(pressure, second(28, 17), 60)).toEqual(limitLadder('1080p')[0]);
+  });
+
+  it('a new preset starts again from its top rung', () => {
+    const pressure = settled('1080p');
+    feed(pressure, second(10, 90), 20);
+    pressure.reset('720p');
+    expect(pressure.limit).toEqual(limitLadder('720p')[0]);
+    expect(pressure.lowered).toBe(false);
+  });
+});
+
+describe("a sender's getStats become samples", () => {
+  const report = (frames: number, encodeTime: number, cpu: number, captured: number) => [
+    { type: 'media-source', id: 'S1', kind: 'video', frames: captured },
+    {
+      type: 'outbound-rtp',
+      kind: 'video',
+      mediaSourceId: 'S1',
+      framesEncoded: frames,
+      totalEncodeTime: encodeTime,
+      packetsSent: frames * 10,
+      totalPacketSendDelay: frames * 10 * 0.002,
+      qualityLimitationDurations: { none: 1, cpu, bandwidth: 0, other: 0 },
+    },
+    { type: 'outbound-rtp', kind: 'audio', framesEncoded: 999 },
+  ];
+
+  it('differences of the video counters over the interval', () => {
+    const a = senderCounters(report(100, 2, 0, 110), 10_000)!;
+    const b = senderCounters(report(125, 2.5, 0.5, 140), 11_000)!;
+    expect(sampleBetween(a, b)).toEqual({
+      seconds: 1,
+      cpuLimited: 0.5,
+      bandwidthLimited: 0,
+      captured: 30,
+      encoded: 25,
+      encodeMs: 20,
+      sendDelayMs: 2,
+    });
+  });
+
+  it('no video sender yet: no counters', () => {
+    expect(senderCounters([{ type: 'outbound-rtp', kind: 'audio' }], 0)).toBeUndefined();
+  });
+
+  it('the sharer is told the frame rate, and the height once resolution is lowered', () => {
+    expect(limitedView({ maxFramerate: 15, scaleResolutionDownBy: 1 }, 1080)).toEqual({ fps: 15 });
+    expect(limitedView({ maxFramerate: 15, scaleResolutionDownBy: 1.5 }, 1080)).toEqual({
+      fps: 15,
+      height: 720,
+    });
   });
 });

@@ -6,7 +6,7 @@
 import type { ErrorData } from './errors.js';
 import type { PeerSignalInput } from './peer-signal.js';
 import type { GuessState } from './tab-guess-guard.js';
-import type { TabQuality } from './tab-quality.js';
+import type { TabLimited, TabQuality } from './tab-quality.js';
 import type { TabViewer } from './tab-roster.js';
 
 export type TabShareStep = 'live' | 'ended';
@@ -35,6 +35,11 @@ export interface TabShareView {
   viewers: TabViewer[];
   watching: number;
   full: boolean;
+  /**
+   * The share runs below its preset to keep up (a busy machine, a narrow path): the lowest
+   * frame rate (and height) any viewer's sender was lowered to (tab-quality.ts TabPressure).
+   */
+  limited?: TabLimited;
   /** Why the share ended, once it has. */
   ended?: TabShareEnd;
   /** The last problem offering a code (signaling unreachable…); the share goes on. */

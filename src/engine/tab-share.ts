@@ -27,7 +27,15 @@ import { PeerbeamError, toErrorData } from '../core/errors.js';
 import type { SelectedPair } from '../core/ice-path.js';
 import { TabGuessGuard } from '../core/tab-guess-guard.js';
 import { watchLink } from '../core/tab-links.js';
-import type { TabQuality } from '../core/tab-quality.js';
+import {
+  TabPressure,
+  limitedView,
+  sampleBetween,
+  senderCounters,
+  type SenderCounters,
+  type TabLimited,
+  type TabQuality,
+} from '../core/tab-quality.js';
 import { MAX_TAB_VIEWERS, TabRoster } from '../core/tab-roster.js';
 import { newLinkSecret, shareLinkUrl } from '../core/tab-share-link.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
@@ -36,7 +44,7 @@ import type { Established, PeerIdentity } from '../rtc/established.js';
 import { greet, TabSignals } from '../rtc/greeting.js';
 import { PeerConnection, tabWire } from '../rtc/peer-connection.js';
 import { awaitLinkViewer } from '../rtc/tab-link-sessions.js';
-import { retuneCapture } from '../rtc/tab-media.js';
+import { retuneCapture, retuneSender, tabVideoSender } from '../rtc/tab-media.js';
 
 /** After a failed offer (signaling unreachable), wait this long before allocating again. */
 const OFFER_RETRY_MS = 3_000;
@@ -47,6 +55,8 @@ const OFFER_RETRY_MS = 3_000;
 const HANDSHAKE_TIMEOUT_MS = 15_000;
 /** After the link's waiting ended without a viewer (mailbox expired, busy, a failed PAKE). */
 const LINK_RETRY_MS = 200;
+/** How often each viewer's video sender is read for pressure (tab-quality.ts TabPressure). */
+const PRESSURE_SAMPLE_MS = 1_000;
 
 export interface TabShareOptions {
   tabId: number;
@@ -219,6 +229,8 @@ export class TabShare {
     const senders = await Promise.allSettled(
       [...this.viewers.values()].map((slot) => slot.setQuality(quality)),
     );
+    // Each viewer starts again from the new preset's top rung.
+    this.changed();
     const failed = senders.find((result) => result.status === 'rejected');
     // (A capture that refused its constraints is no failure: the senders scale down instead.)
     if (failed) throw failed.reason;
@@ -351,6 +363,11 @@ export class TabShare {
     this.changed();
   }
 
+  /** A viewer's sender was lowered or raised to keep up. */
+  limitChanged(): void {
+    if (this.isLive) this.changed();
+  }
+
   /** The slot is over: a viewer left, or an offer failed before anyone claimed it. */
   slotEnded(slot: ViewerSlot, error?: unknown): void {
     if (this.viewers.get(slot.id) !== slot) return;
@@ -403,6 +420,9 @@ export class TabShare {
     if (link) this.view.link = link;
     else delete this.view.link;
     this.view.guesses = this.guard.snapshot();
+    const limited = this.isLive ? lowestLimit(this.viewers.values()) : undefined;
+    if (limited) this.view.limited = limited;
+    else delete this.view.limited;
     const code = this.isLive && !this.view.full ? snapshot.code : undefined;
     if (code) {
       this.view.code = code;
@@ -418,6 +438,14 @@ export class TabShare {
   }
 }
 
+/** The most lowered of the viewers' senders: the lowest frame rate, then the lowest height. */
+function lowestLimit(slots: Iterable<ViewerSlot>): TabLimited | undefined {
+  const full = Number.MAX_SAFE_INTEGER;
+  return [...slots]
+    .flatMap(({ limited }) => (limited ? [limited] : []))
+    .sort((a, b) => a.fps - b.fps || (a.height ?? full) - (b.height ?? full))[0];
+}
+
 /**
  * One code on offer (or the link's next wait, `linkSecret`), then (once claimed) one viewer:
  * its signaling, PAKE and connection.
@@ -425,7 +453,10 @@ export class TabShare {
 class ViewerSlot {
   claimed = false;
   verified = false;
+  /** This viewer's sender runs below the preset to keep up (absent at the preset). */
+  limited: TabLimited | undefined;
   private readonly abort = new AbortController();
+  private pressure: TabPressure;
   private established: Established | undefined;
   private connection: PeerConnection<unknown> | undefined;
   private closed = false;
@@ -437,6 +468,7 @@ class ViewerSlot {
     readonly linkSecret?: string,
   ) {
     share.signal.addEventListener('abort', () => this.abort.abort(), { once: true });
+    this.pressure = new TabPressure(share.quality);
   }
 
   async run(): Promise<void> {
@@ -474,6 +506,7 @@ class ViewerSlot {
       tabSignals.mediaFlows();
       // Joined after a quality change the capture track did not take: scale down as the others.
       void connection.setTabQuality(this.share.quality).catch(() => undefined);
+      this.watchPressure(connection.pc);
       this.share.watching(this, await connection.selectedPair());
       await connection.lost;
       this.close('happy');
@@ -484,7 +517,45 @@ class ViewerSlot {
 
   /** The share's new quality, on this viewer's sender (if its connection exists yet). */
   async setQuality(quality: TabQuality): Promise<void> {
+    // The sharer's choice starts from the new preset's top: the pressure is judged anew.
+    this.pressure.reset(quality);
+    this.limited = undefined;
     await this.connection?.setTabQuality(quality);
+  }
+
+  /**
+   * Reads the video sender every PRESSURE_SAMPLE_MS; when the policy steps (tab-quality.ts
+   * TabPressure), applies the new limit to the sender and tells the sharer.
+   */
+  private watchPressure(pc: RTCPeerConnection): void {
+    const { signal } = this.abort;
+    let last: SenderCounters | undefined;
+    let busy = false;
+    const sample = async () => {
+      const sender = tabVideoSender(pc);
+      if (!sender || busy || signal.aborted) return;
+      busy = true;
+      try {
+        const counters = senderCounters((await sender.getStats()).values(), Date.now());
+        const previous = last;
+        last = counters;
+        if (!counters || !previous || signal.aborted) return;
+        const { limit, changed } = this.pressure.next(sampleBetween(previous, counters));
+        if (!changed) return;
+        await retuneSender(sender, this.share.quality, limit);
+        // The counters over the change mix two rungs: judge from the next reading on.
+        last = undefined;
+        const height = sender.track?.getSettings().height ?? 0;
+        this.limited = this.pressure.lowered ? limitedView(limit, height) : undefined;
+        this.share.limitChanged();
+      } catch {
+        // A closing connection: the slot ends on its own.
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void sample(), PRESSURE_SAMPLE_MS);
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 
   /** A claim whose handshake does not finish in time is dropped: it frees its seat. */

@@ -4,7 +4,12 @@
  * receives them as one stream.
  */
 import { preferCodecs } from '../core/tab-codecs.js';
-import { tabCaptureConstraints, videoEncoding, type TabQuality } from '../core/tab-quality.js';
+import {
+  tabCaptureConstraints,
+  videoEncoding,
+  type TabLimit,
+  type TabQuality,
+} from '../core/tab-quality.js';
 
 /** Adds `stream`'s tracks, sendonly; returns the video sender (to tune after the offer). */
 export function addTabTracks(
@@ -86,14 +91,28 @@ export async function retuneCapture(track: MediaStreamTrack, quality: TabQuality
 /**
  * A live share's new quality, on one viewer's video sender: no renegotiation. Should the
  * capture track still be larger than the preset (its constraints did not take), the encoder
- * scales it down.
+ * scales it down. `limit`: the rung the sender runs at under pressure (tab-quality.ts
+ * TabPressure), on top of the preset.
  */
-export async function retuneSender(sender: RTCRtpSender, quality: TabQuality): Promise<void> {
+export async function retuneSender(
+  sender: RTCRtpSender,
+  quality: TabQuality,
+  limit?: TabLimit,
+): Promise<void> {
   const { maxWidth, maxHeight } = tabCaptureConstraints('', quality).video.mandatory;
   const { width = 0, height = 0 } = sender.track?.getSettings() ?? {};
   const scale = Math.max(1, width / maxWidth, height / maxHeight);
   const parameters = sender.getParameters();
-  const encoding = { ...videoEncoding(quality), scaleResolutionDownBy: scale };
+  const encoding = {
+    ...videoEncoding(quality),
+    scaleResolutionDownBy: scale * (limit?.scaleResolutionDownBy ?? 1),
+    ...(limit ? { maxFramerate: limit.maxFramerate } : {}),
+  };
   parameters.encodings = parameters.encodings.map((current) => ({ ...current, ...encoding }));
   await sender.setParameters(parameters);
+}
+
+/** The video sender of a tab share's connection, once it has its track. */
+export function tabVideoSender(pc: RTCPeerConnection): RTCRtpSender | undefined {
+  return pc.getSenders().find((sender) => sender.track?.kind === 'video');
 }
