@@ -13,11 +13,22 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { launchFirefox, type FirefoxPage, type PeerbeamFirefox } from './harness/firefox.js';
 import { listFiles, sha256File, waitForDownloads, writeRandomFile } from './harness/files.js';
-import { assertIsolatedNetwork } from './harness/paths.js';
+import { EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { rightClickSendLinks, waitForNotification } from './harness/context-menu.js';
+import {
+  decodeStats,
+  startDecoding,
+  paintedValues,
+  startProbePages,
+  type ProbePages,
+  type ProbeStats,
+} from './harness/tab-probe.js';
+import { shownCode, watchInExtension } from './harness/watch-share.js';
+import { firefoxDecodeStats, startFirefoxDecoding } from './harness/firefox-probe.js';
+import { SCREEN, startXvfb, type RunningXvfb } from './harness/xvfb.js';
 
 const MiB = 1024 * 1024;
 /**
@@ -34,13 +45,19 @@ let chromiumDownloads: string;
 const openFirefoxPages: FirefoxPage[] = [];
 let site: Server;
 let siteUrl: string;
+let probePages: ProbePages;
+let display: RunningXvfb;
 
 beforeAll(async () => {
   assertIsolatedNetwork();
   work = await mkdtemp(join(tmpdir(), 'peerbeam-firefox-e2e-'));
   firefoxDownloads = join(work, 'firefox-downloads');
   chromiumDownloads = join(work, 'chromium-downloads');
-  signaling = await startSignaling();
+  [signaling, probePages, display] = await Promise.all([
+    startSignaling(),
+    startProbePages(),
+    startXvfb(),
+  ]);
   site = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(
@@ -55,8 +72,17 @@ beforeAll(async () => {
       name: 'fox',
       downloadsDir: firefoxDownloads,
       backgroundIdleTimeoutMs: IDLE_TIMEOUT_MS,
+      // On a display, where getDisplayMedia grants the screen to a trusted click without its
+      // picker (FIREFOX-TESTING.md): headless it finds nothing to share.
+      display: display.display,
+      prefs: { 'media.navigator.permission.disabled': true },
     }),
-    launchBrowser({ name: 'chrome', downloadsDir: chromiumDownloads }),
+    // Tab capture without a toolbar click needs the extension allowlisted (BROWSER-TESTING.md).
+    launchBrowser({
+      name: 'chrome',
+      downloadsDir: chromiumDownloads,
+      extraArgs: [`--allowlisted-extension-id=${EXTENSION_ID}`],
+    }),
   ]);
   await firefox.setSettings({ signalingUrl: signaling.url, deviceName: 'Fox laptop' });
   await chromium.setSettings({ signalingUrl: signaling.url, deviceName: 'Chrome desktop' });
@@ -75,7 +101,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([firefox?.close(), chromium?.close()]);
-  await signaling?.stop();
+  await Promise.allSettled([signaling?.stop(), probePages?.stop(), display?.stop()]);
   await new Promise((resolve) => site?.close(resolve));
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -278,27 +304,31 @@ describe("Firefox's background page", () => {
   });
 });
 
+/** Pairs them the way people do: a code session, then "Remember" on both sides. */
+async function pairByCode(): Promise<void> {
+  const foxPopup = await firefoxHome();
+  const chromePopup = new Popup(await chromium.openPopup());
+  await chromePopup.cancelRunningSession();
+  await foxPopup.click('#send');
+  const code = (await foxPopup.text('#session-code')).trim();
+  await chromePopup.receive(code);
+  await Promise.all([
+    foxPopup.waitFor('section[data-step="open"]', 30_000),
+    chromePopup.waitForStep('open', 30_000),
+  ]);
+  await foxPopup.click('#remember');
+  await chromePopup.page.click('#remember');
+  await foxPopup.waitFor('#remembered');
+  await chromePopup.page.locator('#remembered').waitFor();
+  await foxPopup.click('#cancel');
+  await foxPopup.close();
+  await chromePopup.page.close();
+  openFirefoxPages.splice(openFirefoxPages.indexOf(foxPopup), 1);
+}
+
 describe('paired Firefox and Chromium', () => {
   it('they pair, and a right-click link sent from each reaches the other', async () => {
-    // Pair the way people do: a code session, then "Remember" on both sides.
-    const foxPopup = await firefoxHome();
-    const chromePopup = new Popup(await chromium.openPopup());
-    await chromePopup.cancelRunningSession();
-    await foxPopup.click('#send');
-    const code = (await foxPopup.text('#session-code')).trim();
-    await chromePopup.receive(code);
-    await Promise.all([
-      foxPopup.waitFor('section[data-step="open"]', 30_000),
-      chromePopup.waitForStep('open', 30_000),
-    ]);
-    await foxPopup.click('#remember');
-    await chromePopup.page.click('#remember');
-    await foxPopup.waitFor('#remembered');
-    await chromePopup.page.locator('#remembered').waitFor();
-    await foxPopup.click('#cancel');
-    await foxPopup.close();
-    await chromePopup.page.close();
-    openFirefoxPages.splice(openFirefoxPages.indexOf(foxPopup), 1);
+    await pairByCode();
 
     const foxHome = await firefoxHome();
     const chromeHome = new Popup(await chromium.openPopup());
@@ -351,6 +381,141 @@ describe('paired Firefox and Chromium', () => {
       async () => (await firefox.tabUrls()).includes(`${siteUrl}/from-chromium`),
       10_000,
       'the link open in a Firefox tab',
+    );
+    await chromeHome.page.close();
+  });
+});
+
+/**
+ * What a viewer decoded is the shared tab's clock: only values it painted, moving forward,
+ * well under a second late (as in tab-share.e2e.ts).
+ */
+function expectPaintedBy(
+  stats: Pick<ProbeStats, 'values' | 'latencies'>,
+  paintedByTab: number[],
+): void {
+  const painted = new Set(paintedByTab);
+  expect(
+    stats.values.filter((value) => !painted.has(value)),
+    'decoded values the shared tab never painted',
+  ).toEqual([]);
+  expect(stats.values.at(-1)! - stats.values[0]!).toBeGreaterThan(0);
+  const sorted = [...stats.latencies].sort((a, b) => a - b);
+  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(1_000);
+}
+
+describe('share a tab from Firefox', () => {
+  it('a Firefox share reaches a Chromium viewer: it decodes the frames the shared tab paints', async () => {
+    const shared = await firefoxPage(probePages.paintedUrl);
+    const popup = await firefoxHome();
+    // Said up front: Firefox's own picker asks, and no sound goes with the picture.
+    expect(await popup.text('#share-hint')).toBe(
+      'Firefox asks what to share: pick the window that shows this tab. ' +
+        'Only the picture is shared, without sound.',
+    );
+    await popup.click('#share-tab');
+    // The capture window the share opened: a person's click there asks for getDisplayMedia.
+    const capture = await firefox.pageAt('/src/capture/capture.html');
+    await capture.click('#capture-pick');
+    await capture.waitFor('body[data-state="sharing"]');
+    const code = (await popup.text('#tab-code')).trim();
+    expect(code).toMatch(/^[1-9][0-9]*-[a-z]+-[a-z]+$/);
+
+    // The screen is what Firefox shares here: the tab fills it, as a person would show it.
+    await firefox.fillScreenWith(probePages.paintedUrl, SCREEN);
+    const viewer = await watchInExtension(chromium, code);
+    await startDecoding(viewer);
+    await waitUntil(
+      async () => ((await decodeStats(viewer))?.values.length ?? 0) >= 20,
+      15_000,
+      '20 frames decoded',
+    );
+    const stats = (await decodeStats(viewer))!;
+    expectPaintedBy(stats, await shared.script<number[]>('return peerbeamProbe.painted()'));
+
+    // Stop in the popup ends it for the viewer, and the capture window closes itself.
+    await popup.click('#stop-share');
+    await viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 });
+    await waitUntil(
+      async () => !(await firefox.tabUrls()).some((url) => url.includes('/src/capture/')),
+      10_000,
+      'the capture window to close',
+    );
+    await viewer.close();
+  });
+});
+
+describe('watch a shared tab in Firefox', () => {
+  it("a Firefox viewer watches a Chromium tab share: the extension's viewer page decodes the frames the shared tab paints", async () => {
+    const shared = await chromium.context.newPage();
+    await shared.goto(probePages.paintedUrl);
+    const sharer = await chromium.openPopup();
+    await sharer.locator('#share-tab').waitFor({ timeout: 10_000 });
+    // The popup acts on the active tab, as the toolbar popup does on the page under it.
+    await shared.bringToFront();
+    await sharer.click('#share-tab');
+    const code = await shownCode(sharer);
+
+    const popup = await firefoxHome();
+    await popup.fill('#code', code);
+    await popup.click('#connect');
+    const viewer = await firefox.pageAt('/src/viewer/viewer.html', 20_000);
+    openFirefoxPages.push(viewer);
+    await viewer.waitFor('body[data-state="playing"]', 20_000);
+    await startFirefoxDecoding(viewer);
+    let stats = await firefoxDecodeStats(viewer);
+    await waitUntil(
+      async () => (stats = await firefoxDecodeStats(viewer)).values.length >= 20,
+      15_000,
+      '20 frames decoded in Firefox',
+    );
+    expectPaintedBy(stats, await paintedValues(shared));
+    expect(stats.width).toBeGreaterThan(0);
+
+    await sharer.click('#stop-share');
+    await viewer.waitFor('body[data-state="ended"]', 10_000);
+    await Promise.all([sharer.close(), shared.close()]);
+  });
+});
+
+describe("Firefox's background page stopped", () => {
+  it('the Firefox background page stopped mid-way loses nothing: a queued link still arrives', async () => {
+    await pairByCode();
+    const chromeHome = new Popup(await chromium.openPopup());
+    const foxId = await deviceIdIn(chromeHome, 'Fox laptop');
+    await chromeHome.waitForDeviceOnline('Fox laptop', 30_000);
+
+    // Forced, as Firefox does when it finds the page idle: every socket of its engine goes.
+    await firefox.stopBackground();
+    expect(await firefox.backgroundState()).toBe('stopped');
+    const url = `${siteUrl}/while-asleep`;
+    await rightClickSendLinks(chromium, foxId, [url]);
+    // Chromium's outbox keeps it: "waiting for Fox laptop to come online".
+    const sent = (state: string) =>
+      chromeHome.page.locator(`#links li[data-direction="sent"][data-state="${state}"]`, {
+        hasText: url,
+      });
+    await sent('pending').waitFor({ timeout: 10_000 });
+
+    // No page of the extension is opened: the page wakes by itself, and the link goes through.
+    await waitUntil(
+      async () => (await firefox.backgroundState()) === 'running',
+      20_000,
+      'the background page to wake by itself',
+    );
+    // Chromium's line to it may be in its backoff (up to 30 s) by then.
+    await sent('delivered').waitFor({ timeout: 45_000 });
+    const foxHome = await firefoxHome();
+    await waitUntil(
+      async () =>
+        (
+          await foxHome.script<string[]>(
+            `return [...document.querySelectorAll('#links li[data-direction="received"] a')]
+             .map((a) => a.href)`,
+          )
+        ).includes(url),
+      10_000,
+      'the link listed as received in Firefox',
     );
     await chromeHome.page.close();
   });

@@ -42,6 +42,7 @@ registerMethods('background', {
     return settings;
   },
   captureTab: captureActiveTab,
+  tabSharing: () => ({ asksWhatToShare: false, sharesSound: true }),
   saveDownload: ({ url, filename }) => saveDownload(url, filename),
   transferEnded: notifyTransferEnded,
   devicesChanged: rebuildMenus,

@@ -9,6 +9,9 @@
  * Firefox stops the page when idle however much it has open; while the engine has work (a
  * session, a file being saved, a paired device to stay reachable for), keep-awake.ts keeps it.
  * Listeners are registered at top level, so an event that wakes the page finds them.
+ *
+ * A tab share starts with the popup's click: Firefox has no tabCapture, so the engine's capture
+ * opens the capture page, where the person picks in Firefox's own picker (captures.ts).
  */
 import browser from 'webextension-polyfill';
 import { Engine } from '../engine/engine.js';
@@ -22,8 +25,10 @@ import { takeBatch } from '../offscreen/file-batches.js';
 import { registerPageMethods } from '../shared/messaging.js';
 import { loadSettings, saveSettings } from '../shared/settings.js';
 import { KeepAwake } from './keep-awake.js';
-import { firefoxPlatform, tabShareUnsupported } from './platform-firefox.js';
+import { CAPTURE_DESK, Captures } from './captures.js';
+import { firefoxPlatform } from './platform-firefox.js';
 import { hostIdleGraceMs } from '../shared/host-grace.js';
+import { onWake, wakeWhile } from './wake-alarm.js';
 
 // Awake from the start: until the engine knows its devices, it cannot tell whether it may sleep.
 const keepAwake = new KeepAwake();
@@ -46,13 +51,39 @@ const hold = (reason: string) => {
   return watch.hold(reason);
 };
 
+const CAPTURE_PAGE = 'src/capture/capture.html';
+const captures = new Captures({
+  hold,
+  // A small window of its own: the person then picks the window that shows their tab.
+  openPage: async (id) => {
+    await browser.windows.create({
+      url: `${browser.runtime.getURL(CAPTURE_PAGE)}#${encodeURIComponent(id)}`,
+      type: 'popup',
+      width: 480,
+      height: 360,
+    });
+  },
+});
+// The capture page finds it through runtime.getBackgroundPage() (module bindings are not on it).
+(globalThis as Record<string, unknown>)[CAPTURE_DESK] = captures;
+
+/** Paired devices or queued links: a stopped page must wake to stay reachable (wake-alarm.ts). */
+const storedWorkChanged = () => {
+  void watch.refresh();
+  storedWork()
+    .then((work) => wakeWhile(work.pairedDevices > 0 || work.queuedLinks > 0))
+    .catch((error: unknown) => console.warn('peerbeam: cannot set the wake alarm', error));
+};
+onWake(() => activity());
+
 const platform = firefoxPlatform(
-  { hold, storedWorkChanged: () => void watch.refresh() },
+  { hold, storedWorkChanged },
   (event, params) => pages.broadcast(event, params),
+  (request) => captures.request(request),
 );
 const engine = new Engine(platform);
 const ready = engine.start();
-void ready.finally(() => void watch.refresh());
+void ready.finally(storedWorkChanged);
 
 // Pages open a port each; an open page keeps the engine awake (it shows what the engine does).
 const pages = new PagePorts({
@@ -82,9 +113,9 @@ registerPageMethods({
     engine.configure({ settings });
     return settings;
   },
-  captureTab: () => {
-    throw tabShareUnsupported();
-  },
+  // The capture waits for the person's pick in the capture page; this names it.
+  captureTab: () => ({ streamId: crypto.randomUUID(), tabId: browser.tabs.TAB_ID_NONE }),
+  tabSharing: () => ({ asksWhatToShare: true, sharesSound: false }),
 });
 
 // Wakes the page when Firefox starts, so paired devices can reach this one at once.

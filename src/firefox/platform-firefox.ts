@@ -2,9 +2,10 @@
  * The engine's platform in Firefox's background event page (../shared/extension-platform.ts).
  * The page hosts the engine and does the Chromium service worker's jobs too, so everything is
  * a direct call: downloads, notifications (without buttons: Firefox has none), settings in
- * storage, the viewer tab, the badge, the menus.
+ * storage, the viewer tab, the badge, the menus. A tab is captured through the capture page
+ * (captures.ts): Firefox has no tabCapture.
  */
-import { PeerbeamError } from '../core/errors.js';
+import type { TabCaptureRequest } from '../engine/platform.js';
 import { saveDownload } from '../background/downloads.js';
 import { rebuildMenus } from '../background/link-menus.js';
 import { showLink } from '../background/link-notifications.js';
@@ -18,12 +19,11 @@ import {
 } from '../shared/extension-platform.js';
 import { loadSettings } from '../shared/settings.js';
 
-/** Firefox gives extensions no tabCapture; sharing a tab needs another way (issue #16). */
-export function tabShareUnsupported(): PeerbeamError {
-  return new PeerbeamError('TAB_SHARE_UNSUPPORTED', 'Firefox has no tabCapture');
-}
-
-export function firefoxPlatform(watch: HostWorkWatch, broadcast: Broadcast): ExtensionPlatform {
+export function firefoxPlatform(
+  watch: HostWorkWatch,
+  broadcast: Broadcast,
+  captureTab: (request: TabCaptureRequest) => Promise<MediaStream>,
+): ExtensionPlatform {
   return extensionPlatform(
     {
       loadSettings,
@@ -32,7 +32,7 @@ export function firefoxPlatform(watch: HostWorkWatch, broadcast: Broadcast): Ext
       openTabViewer: async (viewerId) => {
         await openTabViewer(viewerId);
       },
-      captureTab: () => Promise.reject(tabShareUnsupported()),
+      captureTab,
       transferEnded: notifyTransferEnded,
       devicesChanged: rebuildMenus,
       showLink: (link) => showLink(link, { buttons: false }),

@@ -19,6 +19,15 @@ export interface BackgroundForPages {
    * worker may ask; the id is good for a few seconds, so the page's port is open first).
    */
   captureTab(): { streamId: string; tabId: number; title?: string };
+  /** How this browser shares a tab, for the popup to say up front. */
+  tabSharing(): TabSharing;
+}
+
+export interface TabSharing {
+  /** The browser's own picker asks what to share (Firefox: a window or the screen). */
+  asksWhatToShare: boolean;
+  /** The tab's sound goes with the picture. */
+  sharesSound: boolean;
 }
 
 export interface Methods {

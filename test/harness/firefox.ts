@@ -162,6 +162,10 @@ export interface FirefoxLaunchOptions {
   downloadsDir: string;
   /** How long Firefox lets the background page idle before it stops it (default 30 s). */
   backgroundIdleTimeoutMs?: number;
+  /** More prefs for the profile (e.g. the test-only tab capture, browserCapturePrefs). */
+  prefs?: Record<string, unknown>;
+  /** An X display (harness/xvfb.ts) to run on instead of headless: screen capture needs one. */
+  display?: string;
 }
 
 export interface PeerbeamFirefox {
@@ -178,8 +182,17 @@ export interface PeerbeamFirefox {
   clickNotification(title: string): Promise<void>;
   /** Firefox's word on the extension's background page: running, stopped, … */
   backgroundState(): Promise<string>;
-  /** The URLs of the browser's open tabs. */
+  /** Stops the background page now, as Firefox does when it finds it idle (whatever it holds). */
+  stopBackground(): Promise<void>;
+  /** The URLs of the browser's open tabs, in every window. */
   tabUrls(): Promise<string[]>;
+  /** A tab or window the extension opened, found by a part of its URL. */
+  pageAt(urlPart: string, timeout?: number): Promise<FirefoxPage>;
+  /**
+   * On a display (`display`): the tab showing `url` fills the screen, every other window moved
+   * off it, so a capture of the screen is that tab's picture.
+   */
+  fillScreenWith(url: string, screen: { width: number; height: number }): Promise<void>;
   /** What Firefox printed (console output of extension pages included), for failures. */
   output(): string;
   close(): Promise<void>;
@@ -316,9 +329,10 @@ export async function launchFirefox(options: FirefoxLaunchOptions): Promise<Peer
   const profileDir = await mkdtemp(join(tmpdir(), `peerbeam-firefox-${options.name}-`));
   await mkdir(options.downloadsDir, { recursive: true });
   const port = await freePort();
-  const prefs = Object.entries(
-    profilePrefs(port, options.downloadsDir, options.backgroundIdleTimeoutMs),
-  )
+  const prefs = Object.entries({
+    ...profilePrefs(port, options.downloadsDir, options.backgroundIdleTimeoutMs),
+    ...options.prefs,
+  })
     .map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});`)
     .join('\n');
   await writeFile(join(profileDir, 'user.js'), `${prefs}\n`);
@@ -328,7 +342,7 @@ export async function launchFirefox(options: FirefoxLaunchOptions): Promise<Peer
     FIREFOX,
     [
       '--marionette',
-      '--headless',
+      ...(options.display ? [] : ['--headless']),
       '--remote-allow-system-access',
       '--no-remote',
       '--profile',
@@ -338,7 +352,11 @@ export async function launchFirefox(options: FirefoxLaunchOptions): Promise<Peer
       // Its own process group: closing ends Firefox and every content process it started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MOZ_HEADLESS: '1', MOZ_CRASHREPORTER_DISABLE: '1' },
+      env: {
+        ...process.env,
+        ...(options.display ? { DISPLAY: options.display } : { MOZ_HEADLESS: '1' }),
+        MOZ_CRASHREPORTER_DISABLE: '1',
+      },
     },
   );
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -422,6 +440,31 @@ export async function launchFirefox(options: FirefoxLaunchOptions): Promise<Peer
     };
     const openPopup = () => openPage(POPUP_PATH);
 
+    const pageAt = async (urlPart: string, timeout = 15_000): Promise<FirefoxPage> => {
+      let found: string | undefined;
+      await waitUntil(
+        async () => {
+          // An array, bare (Marionette wraps only some answers in {value}).
+          const listed = await session.send<string[] | { value: string[] }>(
+            'WebDriver:GetWindowHandles',
+          );
+          const handles = Array.isArray(listed) ? listed : listed.value;
+          for (const handle of handles) {
+            await driver.switchTo(handle);
+            const { value: url } = await session.send<{ value: string }>('WebDriver:GetCurrentURL');
+            if (url.includes(urlPart)) {
+              found = handle;
+              return true;
+            }
+          }
+          return false;
+        },
+        timeout,
+        `a page at ${urlPart}`,
+      );
+      return new FirefoxPage(driver, found!);
+    };
+
     // As the popup's Settings form does: through the background page, whose running engine
     // hears the change at once (it started with the extension, before any test setting).
     const setSettings = async (patch: { signalingUrl?: string; deviceName?: string }) => {
@@ -469,11 +512,36 @@ export async function launchFirefox(options: FirefoxLaunchOptions): Promise<Peer
           `return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;`,
           [GECKO_ID],
         ),
+      async stopBackground() {
+        await chromeScript(
+          `return WebExtensionPolicy.getByID(arguments[0]).extension.terminateBackground();`,
+          [GECKO_ID],
+        );
+      },
       tabUrls: () =>
         chromeScript<string[]>(
-          `return Services.wm.getMostRecentWindow('navigator:browser')
-             .gBrowser.tabs.map((tab) => tab.linkedBrowser.currentURI.spec);`,
+          `return [...Services.wm.getEnumerator('navigator:browser')].flatMap((win) =>
+             win.gBrowser.tabs.map((tab) => tab.linkedBrowser.currentURI.spec));`,
         ),
+      pageAt,
+      async fillScreenWith(url, screen) {
+        await chromeScript(
+          `const [url, width, height] = arguments;
+           const windows = [...Services.wm.getEnumerator('navigator:browser')];
+           const main = windows.find((win) =>
+             win.gBrowser.tabs.some((tab) => tab.linkedBrowser.currentURI.spec === url));
+           for (const win of windows) if (win !== main) win.moveTo(width, height);
+           main.gBrowser.selectedTab = main.gBrowser.tabs.find(
+             (tab) => tab.linkedBrowser.currentURI.spec === url);
+           main.moveTo(0, 0);
+           main.resizeTo(width, height);
+           main.fullScreen = true;
+           main.focus();`,
+          [url, screen.width, screen.height],
+        );
+        // The switch to full screen takes a few frames.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      },
       output: () => output.join(''),
       async close() {
         await session.send('Marionette:Quit', { flags: ['eForceQuit'] }).catch(() => undefined);
