@@ -43,14 +43,19 @@ export default defineConfig({
     sourcemap: testBuild,
     rollupOptions: {
       input: {
-        // Firefox has no offscreen documents: its event page hosts the engine.
-        ...(browser === 'chromium' ? { offscreen: 'src/offscreen/offscreen.html' } : {}),
+        // Firefox has no offscreen documents: its event page hosts the engine. It has no
+        // tabCapture either: its capture page asks for getDisplayMedia (src/firefox/captures.ts).
+        ...(browser === 'chromium'
+          ? { offscreen: 'src/offscreen/offscreen.html' }
+          : { capture: 'src/capture/capture.html' }),
         send: 'src/send/send.html',
         viewer: 'src/viewer/viewer.html',
       },
     },
   },
   define: {
+    // Firefox: how often a stopped background page wakes to stay reachable (src/firefox/wake-alarm.ts).
+    __PEERBEAM_TEST_WAKE_MINUTES__: testBuild ? '0.05' : 'undefined',
     __DEFAULT_SIGNALING_URL__: JSON.stringify(
       process.env.PEERBEAM_SIGNALING_URL ?? 'ws://127.0.0.1:8787/ws',
     ),

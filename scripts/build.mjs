@@ -2,7 +2,7 @@
 // their store-ready zips into release/ (peerbeam-<version>.zip for the Chrome Web Store,
 // peerbeam-firefox-<version>.zip for addons.mozilla.org).
 // `node scripts/build.mjs --test` builds dist-test/ and dist-firefox-test/ instead (fixed
-// manifest key, source maps). Both also build the web viewer into dist-web/.
+// manifest key, source maps). Both also build the no-install web page into dist-web/.
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import JSZip from 'jszip';
@@ -35,8 +35,8 @@ for (const { browser } of targets) {
   await build({ logLevel: 'warn', define: testDefines });
 }
 delete process.env.PEERBEAM_BROWSER;
-// The no-install tab viewer the signaling service serves at /watch (dist-web/).
-await build({ configFile: 'src/web-viewer/vite.config.ts', logLevel: 'warn' });
+// The no-install web peer the signaling service serves at / and /watch (dist-web/).
+await build({ configFile: 'src/web/vite.config.ts', logLevel: 'warn' });
 
 function* files(dir) {
   for (const name of readdirSync(dir).sort()) {

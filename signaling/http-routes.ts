@@ -3,7 +3,7 @@
  *
  *   GET|HEAD /healthz   → 200 JSON HealthReport; 503 while draining or when the store fails
  *   GET|HEAD /metrics   → Prometheus text
- *   /watch…             → the no-install tab viewer (web-viewer.ts)
+ *   /, /watch, /assets/… → the no-install web page (web-viewer.ts)
  *   upgrade on /ws      → handed on as a WebSocket; 503 while draining, 404 elsewhere
  *   anything else       → 404; other methods on /healthz and /metrics → 405
  */

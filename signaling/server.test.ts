@@ -106,7 +106,8 @@ describe('handshake and HTTP', () => {
   });
 
   it('answers 404 to other paths, over HTTP and for WebSocket upgrades', async () => {
-    expect((await httpGet(address.url + '/')).status).toBe(404);
+    // `/` is the web peer (web-viewer.test.ts); anything unknown is not found.
+    expect((await httpGet(address.url + '/elsewhere')).status).toBe(404);
     await expect(TestClient.open(address.url.replace('http', 'ws') + '/elsewhere')).rejects.toThrow(
       /404/,
     );

@@ -1,4 +1,4 @@
-/** The no-install viewer page at /watch: static files only, nothing outside dist-web. */
+/** The no-install web page at / and /watch: static files only, nothing outside dist-web. */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -64,33 +64,34 @@ afterAll(async () => {
   if (root) await rm(join(root, '..'), { recursive: true, force: true });
 });
 
-describe('the signaling service serves the no-install viewer at /watch', () => {
-  it.each(['/watch', '/watch/'])('%s is the page, with a strict CSP', async (path) => {
+describe('the signaling service serves the no-install web page at / and at /watch', () => {
+  it.each(['/', '/watch', '/watch/'])('%s is the page, with a strict CSP', async (path) => {
     const answer = await fetchRaw(address, path);
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(answer.body).toContain('<title>watch</title>');
     const csp = String(answer.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(csp).toContain("connect-src 'self'");
-    expect(csp).not.toContain('unsafe');
+    // WebAssembly (the BLAKE3 check) only: no inline code, no eval.
+    expect(csp.replace("'wasm-unsafe-eval'", '')).not.toContain('unsafe');
     expect(answer.headers['x-content-type-options']).toBe('nosniff');
     expect(answer.headers['cache-control']).toBe('no-cache');
   });
 
   it('serves built assets with their content types, cached for good', async () => {
-    const js = await fetchRaw(address, '/watch/assets/index-abc123.js');
+    const js = await fetchRaw(address, '/assets/index-abc123.js');
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.headers['cache-control']).toContain('immutable');
     expect(js.body).toBe('console.log(1)');
-    const css = await fetchRaw(address, '/watch/assets/index-abc123.css');
+    const css = await fetchRaw(address, '/assets/index-abc123.css');
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
   });
 
   it('answers HEAD without a body, and refuses other methods', async () => {
-    const head = await fetchRaw(address, '/watch', 'HEAD');
+    const head = await fetchRaw(address, '/', 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
@@ -100,17 +101,20 @@ describe('the signaling service serves the no-install viewer at /watch', () => {
   });
 
   it.each([
-    '/watch/assets/../../secret.txt',
-    '/watch/assets/..%2f..%2fsecret.txt',
-    '/watch/assets/%2e%2e/%2e%2e/secret.txt',
+    '/assets/../../secret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/assets/%2e%2e/%2e%2e/secret.txt',
     '/watch/../secret.txt',
-    '/watch/assets/',
-    '/watch/assets/missing.js',
-    '/watch/assets/notes.txt',
+    '/assets/',
+    '/assets',
+    '/assets/missing.js',
+    '/assets/notes.txt',
+    '/watch/assets/index-abc123.js',
     '/watch/index.html',
+    '/index.html',
     '/watch/other',
     '/watchx',
-    '/',
+    '/other',
   ])('404 for anything else: %s', async (path) => {
     const answer = await fetchRaw(address, path);
     expect(answer.status).toBe(404);
@@ -124,8 +128,8 @@ describe('the signaling service serves the no-install viewer at /watch', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ ok: true });
   });
 
-  it('says so when the viewer is not built', async () => {
-    const answer = await fetchRaw(empty.address, '/watch');
+  it('says so when the page is not built', async () => {
+    const answer = await fetchRaw(empty.address, '/');
     expect(answer.status).toBe(503);
     expect(answer.body).toContain('npm run build');
   });
@@ -147,7 +151,8 @@ describe('the /watch page trusts only its own server (issue #13 item 5)', () => 
     const host = `${address.host}:${address.port}`;
     expect(parseCsp(answer.headers['content-security-policy'])).toEqual({
       'default-src': ["'none'"],
-      'script-src': ["'self'"],
+      'script-src': ["'self'", "'wasm-unsafe-eval'"],
+      'worker-src': ["'self'"],
       'style-src': ["'self'"],
       // 'self' covers ws: and wss: only in CSP Level 3 browsers; older Safari needs them named.
       'connect-src': ["'self'", `ws://${host}`, `wss://${host}`],
@@ -167,14 +172,16 @@ describe('the /watch page trusts only its own server (issue #13 item 5)', () => 
       const answer = await fetchRaw(address, '/watch', 'GET', { host: hostHeader });
       const csp = parseCsp(answer.headers['content-security-policy']);
       expect(csp['connect-src']).toEqual(["'self'"]);
-      expect(csp['script-src']).toEqual(["'self'"]);
-      expect(String(answer.headers['content-security-policy'])).not.toMatch(/evil|unsafe|\*/);
+      expect(csp['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+      expect(
+        String(answer.headers['content-security-policy']).replace("'wasm-unsafe-eval'", ''),
+      ).not.toMatch(/evil|unsafe|\*/);
     },
   );
 
   it('answers under /watch that are not the page (404, 405, 503) are not sniffed either', async () => {
     for (const answer of [
-      await fetchRaw(address, '/watch/assets/missing.js'),
+      await fetchRaw(address, '/assets/missing.js'),
       await fetchRaw(address, '/watch', 'POST'),
       await fetchRaw(empty.address, '/watch'),
     ]) {
@@ -184,14 +191,14 @@ describe('the /watch page trusts only its own server (issue #13 item 5)', () => 
   });
 });
 
-describe('the built viewer page works under that CSP', () => {
+describe('the built web page works under that CSP', () => {
   let built: { server: SignalingServer; address: ListeningAddress } | undefined;
   let outDir: string;
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'peerbeam-web-built-'));
     await build({
-      configFile: fileURLToPath(new URL('../src/web-viewer/vite.config.ts', import.meta.url)),
+      configFile: fileURLToPath(new URL('../src/web/vite.config.ts', import.meta.url)),
       logLevel: 'silent',
       build: { outDir, emptyOutDir: true },
     });
@@ -204,16 +211,16 @@ describe('the built viewer page works under that CSP', () => {
   });
 
   it('the served HTML and CSS reference no third-party origin, and no inline script or style', async () => {
-    if (!built) throw new Error('the viewer did not build');
-    const page = await fetchRaw(built.address, '/watch');
+    if (!built) throw new Error('the page did not build');
+    const page = await fetchRaw(built.address, '/');
     expect(page.status).toBe(200);
     const references = [...page.body.matchAll(/\s(?:src|href)\s*=\s*["']?([^"'\s>]+)/gi)].map(
       (match) => match[1] ?? '',
     );
     expect(references.length).toBeGreaterThan(0);
     for (const reference of references) {
-      // Same origin: a path under /watch/, never a scheme or a protocol-relative //host.
-      expect(reference, reference).toMatch(/^\/watch\/[^/]/);
+      // Same origin: a path under /assets/, never a scheme or a protocol-relative //host.
+      expect(reference, reference).toMatch(/^\/assets\/[^/]/);
     }
     // CSP 'self' blocks inline code: the page must have none for it to run.
     expect(page.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/i);
@@ -225,7 +232,7 @@ describe('the built viewer page works under that CSP', () => {
       expect(asset.status, reference).toBe(200);
       if (reference.endsWith('.css')) {
         for (const [, url] of asset.body.matchAll(/url\(\s*["']?([^"')]+)/g)) {
-          expect(url, `${reference}: url(${url})`).toMatch(/^(data:|\/watch\/|\.{0,2}\/?[^:/]+)/);
+          expect(url, `${reference}: url(${url})`).toMatch(/^(data:|\/assets\/|\.{0,2}\/?[^:/]+)/);
           expect(url).not.toMatch(/^(https?:)?\/\//);
         }
         expect(asset.body).not.toMatch(/@import\s+(url\()?["']?(https?:)?\/\//);

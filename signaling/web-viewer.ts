@@ -19,6 +19,17 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const WEB_VIEWER_PATH = '/watch';
+const ASSETS_PATH = '/assets';
+/** The paths that are the page itself. */
+const PAGE_PATHS = new Set(['/', WEB_VIEWER_PATH, `${WEB_VIEWER_PATH}/`]);
+
+/** Whether `path` is the web page's (the page, its assets, or anything under /watch). */
+const isWebPath = (path: string): boolean =>
+  PAGE_PATHS.has(path) ||
+  path.startsWith(`${WEB_VIEWER_PATH}/`) ||
+  path === ASSETS_PATH ||
+  path.startsWith(`${ASSETS_PATH}/`);
+
 export const DEFAULT_WEB_VIEWER_DIR = fileURLToPath(new URL('../dist-web/', import.meta.url));
 
 /** Handles the request if it is the web viewer's; returns false to let the server go on. */
@@ -44,7 +55,9 @@ export function webViewerCsp(host: string | undefined): string {
   const socket = host !== undefined && PLAIN_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    // BLAKE3 (hash-wasm) checks every file in a worker: WebAssembly, no eval of anything else.
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
     "style-src 'self'",
     `connect-src 'self'${socket}`,
     "img-src 'self' data:",
@@ -69,8 +82,8 @@ const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function createWebViewer(root: string = DEFAULT_WEB_VIEWER_DIR): WebViewerHandler {
   return (req, res, path) => {
-    if (path !== WEB_VIEWER_PATH && !path.startsWith(`${WEB_VIEWER_PATH}/`)) return false;
-    // Every answer under /watch, errors included, carries the page's headers.
+    if (!isWebPath(path)) return false;
+    // Every answer of the page's, errors included, carries the page's headers.
     for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end();
@@ -94,7 +107,7 @@ async function serve(
   if (file === 'not-built') {
     res
       .writeHead(503, { 'content-type': 'text/plain', 'cache-control': 'no-store' })
-      .end('the web viewer is not built: run `npm run build`\n');
+      .end('the web page is not built: run `npm run build`\n');
     return;
   }
   const type = file && CONTENT_TYPES[extname(file.name)];
@@ -121,12 +134,12 @@ async function serve(
 type Resolved = { dir: string; name: string; immutable: boolean } | undefined | 'not-built';
 
 async function resolveFile(root: string, path: string): Promise<Resolved> {
-  if (path === WEB_VIEWER_PATH || path === `${WEB_VIEWER_PATH}/`) {
+  if (PAGE_PATHS.has(path)) {
     const names = await list(root);
     if (!names?.includes('index.html')) return 'not-built';
     return { dir: root, name: 'index.html', immutable: false };
   }
-  const prefix = `${WEB_VIEWER_PATH}/assets/`;
+  const prefix = `${ASSETS_PATH}/`;
   if (!path.startsWith(prefix)) return undefined;
   const name = path.slice(prefix.length);
   if (!ASSET_NAME.test(name)) return undefined;

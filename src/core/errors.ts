@@ -59,6 +59,8 @@ export const ERROR_CODES = [
   'SIGNALING_URL_INVALID',
   /** Settings: the device name is empty or too long (message: why). */
   'DEVICE_NAME_INVALID',
+  /** Receive: the offer is larger than this browser can keep for it (message: the room). */
+  'NO_ROOM',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

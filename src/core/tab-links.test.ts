@@ -1,5 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { codeFromFragment, isBrowserPage, signalingUrlFor, watchLink } from './tab-links.js';
+import {
+  codeFromFragment,
+  isBrowserPage,
+  receiveLink,
+  signalingUrlFor,
+  watchLink,
+} from './tab-links.js';
+
+describe('the link that receives files on the no-install web page (scanned by a phone)', () => {
+  it.each([
+    ['ws://127.0.0.1:8787/ws', 'http://127.0.0.1:8787/#7-apple-river'],
+    ['wss://signal.example.org/ws', 'https://signal.example.org/#7-apple-river'],
+    ['wss://example.org/peerbeam/ws', 'https://example.org/peerbeam/#7-apple-river'],
+  ])('%s → %s, whose page signals back at the same server', (signaling, link) => {
+    expect(receiveLink(signaling, '7-apple-river')).toBe(link);
+    expect(signalingUrlFor(link)).toBe(signaling);
+    expect(codeFromFragment(new URL(link).hash)).toBe('7-apple-river');
+  });
+
+  it('never offers an http: link off loopback', () => {
+    expect(receiveLink('ws://signal.example.org/ws', '7-apple-river')).toBeUndefined();
+  });
+});
 
 describe('the link a viewer without the extension opens', () => {
   it.each([

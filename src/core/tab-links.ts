@@ -14,6 +14,18 @@ const LOOPBACK_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
  * change the page), and the link would teach people to open one.
  */
 export function watchLink(signalingUrl: string, code: string): string | undefined {
+  return pageLink(signalingUrl, '/watch', code);
+}
+
+/**
+ * The no-install web peer's link that receives by `code`: `http(s)://host[/prefix]/#<code>`,
+ * under the same rule as watchLink.
+ */
+export function receiveLink(signalingUrl: string, code: string): string | undefined {
+  return pageLink(signalingUrl, '/', code);
+}
+
+function pageLink(signalingUrl: string, screen: '/' | '/watch', code: string): string | undefined {
   let url: URL;
   try {
     url = new URL(signalingUrl);
@@ -24,7 +36,7 @@ export function watchLink(signalingUrl: string, code: string): string | undefine
     return undefined;
   }
   const page = new URL(url.href.replace(/^ws/, 'http'));
-  page.pathname = `${page.pathname.replace(WS_PATH, '').replace(/\/$/, '')}/watch`;
+  page.pathname = `${page.pathname.replace(WS_PATH, '').replace(/\/$/, '')}${screen}`;
   page.search = '';
   page.hash = encodeURIComponent(code).replaceAll('%20', '-');
   return page.href;

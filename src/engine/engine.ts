@@ -310,6 +310,7 @@ export class Engine {
         }),
       saveFile: (file, relativePath, releaseCopy) =>
         this.platform.saveFile(file, relativePath, releaseCopy),
+      room: () => this.platform.room?.() ?? Promise.resolve(undefined),
       signalingUrl: () => this.requireSettings().signalingUrl,
       onChange: (view) => {
         if (view.step === 'closed' || view.step === 'failed') release();

@@ -15,7 +15,7 @@ import { FileReceiver } from './file-receiver.js';
 const TRANSFER = 'transfer-1';
 
 /** A receiver on one end of a fake channel; the test plays the sender on the other end. */
-function receiving() {
+function receiving(room?: () => Promise<number | undefined>) {
   const scratch = new FakeScratch();
   const saved: { file: File; path: string; release: () => Promise<void> }[] = [];
   let ended!: (error: PeerbeamError | undefined) => void;
@@ -28,6 +28,7 @@ function receiving() {
     () => undefined,
     (error) => ended(error),
     scratch,
+    room,
   );
   const [sender, channel] = FakeDataChannel.pair();
   receiver.attach(channel);
@@ -179,5 +180,36 @@ describe('the file receiver keeps only what arrived whole, in order and verified
     await settle();
     expect(setup.receiver.progress?.snapshot().state).toBe('offered');
     expect(setup.scratch.requests.filter(({ op }) => op === 'write')).toEqual([]);
+  });
+});
+
+describe('an offer larger than this browser can keep is refused before Accept', () => {
+  it('refuses an offer larger than the room the host has: NO_ROOM naming the room, no writer, nothing saved', async () => {
+    const setup = receiving(async () => 1500);
+    setup.control({
+      t: 'manifest',
+      files: [
+        { path: 'a.bin', size: 1000 },
+        { path: 'b.bin', size: 501 },
+      ],
+      more: false,
+    });
+    const error = await setup.end;
+    expect(error?.code).toBe('NO_ROOM');
+    expect(error?.message).toBe('1.5\u00a0KB');
+    expect(setup.channel.controls.at(-1)).toEqual({ t: 'cancel' });
+    expect(setup.receiver.progress).toBeUndefined();
+    expect(setup.scratch.writers).toBe(0);
+    expect(setup.saved).toEqual([]);
+  });
+
+  it('shows an offer that fits the room exactly, and one whose host cannot tell its room', async () => {
+    for (const room of [async () => 1500, async () => undefined]) {
+      const setup = receiving(room);
+      setup.control({ t: 'manifest', files: [{ path: 'a.bin', size: 1500 }], more: false });
+      await settle();
+      expect(setup.receiver.progress?.snapshot().state).toBe('offered');
+      expect(setup.scratch.writers).toBe(1);
+    }
   });
 });

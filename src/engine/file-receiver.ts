@@ -7,6 +7,7 @@
  */
 import { PeerbeamError } from '../core/errors.js';
 import { safeUniquePaths } from '../core/file-names.js';
+import { formatBytes } from '../core/progress.js';
 import {
   ACK_EVERY_BYTES,
   OfferBudget,
@@ -35,6 +36,12 @@ export interface ReceiverChannel {
   addEventListener(type: 'message', listener: (event: MessageEvent<unknown>) => void): void;
 }
 
+/**
+ * How many bytes the host can keep for one transfer now (a web page: its storage quota left);
+ * undefined when it cannot tell. An offer larger than that is refused before it is shown.
+ */
+export type Room = () => Promise<number | undefined>;
+
 /** How long a retiring writer worker may take to delete partial copies. */
 const WORKER_DISCARD_MS = 10_000;
 
@@ -46,6 +53,8 @@ export class FileReceiver {
   private channel: ReceiverChannel | undefined;
   private worker: WriterPort | undefined;
   private accepted = false;
+  /** The offer's last page arrived (its room is being checked, then it is shown). */
+  private offerComplete = false;
   /** The file being received, and the next byte expected in it. */
   private current = 0;
   private expected = 0;
@@ -63,6 +72,7 @@ export class FileReceiver {
     private readonly onChange: () => void,
     private readonly onEnd: (error?: PeerbeamError) => void,
     private readonly scratch: Scratch = opfsScratch,
+    private readonly room?: Room,
   ) {}
 
   attach(channel: ReceiverChannel, _maxMessageSize?: number | null): void {
@@ -129,13 +139,16 @@ export class FileReceiver {
       return this.fail(new PeerbeamError('TAMPERED', 'the sender sent an unknown message'));
     switch (message.t) {
       case 'manifest': {
-        if (this.progress)
+        if (this.progress || this.offerComplete)
           return this.fail(new PeerbeamError('TAMPERED', 'a second offer arrived'));
         // Refused before any name is sanitised or shown: a hostile offer costs nothing.
         const tooLarge = this.offerBudget.add(message.files);
         if (tooLarge) return this.fail(new PeerbeamError('OFFER_TOO_LARGE', tooLarge));
         this.manifest.push(...message.files);
-        if (!message.more) this.offered();
+        if (!message.more) {
+          this.offerComplete = true;
+          void this.offered();
+        }
         return;
       }
       case 'file-end':
@@ -154,7 +167,13 @@ export class FileReceiver {
     }
   }
 
-  private offered(): void {
+  private async offered(): Promise<void> {
+    const total = this.manifest.reduce((sum, entry) => sum + entry.size, 0);
+    const room = await this.room?.().catch(() => undefined);
+    if (room !== undefined && total > room) {
+      // Before the offer is shown or a writer starts: nothing is written, nothing partial.
+      return this.fail(new PeerbeamError('NO_ROOM', formatBytes(room)));
+    }
     this.paths = safeUniquePaths(this.manifest.map((entry) => entry.path));
     this.progress = new TransferProgress(
       'receive',

@@ -36,6 +36,11 @@ export interface Platform {
    * it when it no longer reads `file`.
    */
   saveFile(file: File, relativePath: string, release: () => Promise<void>): Promise<void>;
+  /**
+   * Bytes this host can keep for a received offer now, when it knows (a web page: what is
+   * left of its storage quota); a larger offer is refused before it is shown (NO_ROOM).
+   */
+  room?(): Promise<number | undefined>;
   /** The media of the tab to share. */
   captureTab(request: TabCaptureRequest): Promise<MediaStream>;
   /** Opens a page to watch a shared tab in; the page then watches by `viewerId`. */

@@ -64,6 +64,10 @@ describe('a session against a fake peer: PAKE, offer, accept, transfer, close', 
     expect(offered.kind).toBe('files');
     expect(offered.verifier).toBeDefined();
     expect(offered.verifier).toBe(sending.verifier);
+    // The sender's code comes with the web page's link that receives by it (a phone scans it).
+    expect(sending.code).toBe(`${NAMEPLATE}-apple-river`);
+    expect(sending.receiveUrl).toBe(`http://127.0.0.1:1/#${NAMEPLATE}-apple-river`);
+    expect(offered.receiveUrl).toBeUndefined();
     expect(offered.path).toBe('direct');
     expect(offered.transfer?.files).toEqual([
       { path: 'holiday/photo.raw', size: data.length, done: 0, state: 'waiting' },

@@ -20,6 +20,7 @@ import { PeerbeamError, toErrorData } from '../core/errors.js';
 import { pairedMailboxId, resumeSecret } from '../core/pairing.js';
 import type { ByeReason, PeerSignal, SessionKind } from '../core/peer-signal.js';
 import type { IceServer } from '../core/protocol.js';
+import { receiveLink } from '../core/tab-links.js';
 import { decodeControl, encodeControl } from '../core/transfer-protocol.js';
 import type { EstablishContext, Established, PeerIdentity } from '../rtc/established.js';
 import { greet } from '../rtc/greeting.js';
@@ -27,7 +28,7 @@ import { dataWire, PeerConnection, type DataSignal } from '../rtc/peer-connectio
 import { establishSealedSignaling, type SealedSignaling } from '../rtc/sealed-signaling.js';
 import { SignalingConnection } from '../rtc/signaling-client.js';
 import type { SessionRole, SessionStep, SessionView } from './views.js';
-import { FileReceiver, type SaveFile } from './file-receiver.js';
+import { FileReceiver, type Room, type SaveFile } from './file-receiver.js';
 import { FileSender, type OutgoingFile } from './file-sender.js';
 import type { Scratch } from './opfs-scratch.js';
 import { driveRecovery, type RecoveryHost } from './recovery.js';
@@ -102,6 +103,8 @@ export interface SessionOptions {
   saveFile: SaveFile;
   /** Where received files wait until saved (default: OPFS). */
   scratch?: Scratch;
+  /** How much this host can keep for a received offer (default: no limit known). */
+  room?: Room;
   /** Makes the peer connection (default: a real one, rtc/peer-connection.ts). */
   createConnection?: (options: SessionConnectionOptions) => SessionConnection;
   /** Where to reconnect if signaling drops mid-transfer. */
@@ -160,6 +163,8 @@ export class Session {
         setStep: (step) => this.setStep(step),
         showCode: (code) => {
           this.view.code = code;
+          const link = receiveLink(this.options.signalingUrl(), code);
+          if (link) this.view.receiveUrl = link;
         },
       });
       this.established = established;
@@ -239,6 +244,7 @@ export class Session {
       () => this.changed(),
       onEnd,
       this.options.scratch,
+      this.options.room,
     );
   }
 

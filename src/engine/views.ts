@@ -64,6 +64,8 @@ export interface SessionView {
   step: SessionStep;
   /** The full code to read aloud (sender side, once allocated). */
   code?: string;
+  /** The no-install web page's link that joins with `code` (a QR code for a phone to scan). */
+  receiveUrl?: string;
   /** Words both sides can compare to be sure they reached each other. */
   verifier?: string;
   path?: 'direct' | 'relay';

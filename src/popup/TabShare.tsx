@@ -1,8 +1,7 @@
 import browser from 'webextension-polyfill';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ErrorData } from '../core/errors.js';
 import { GUESS_CAP } from '../core/tab-guess-guard.js';
-import { qrDrawing } from '../core/tab-qr.js';
 import { DEFAULT_TAB_QUALITY, TAB_QUALITIES, type TabQuality } from '../core/tab-quality.js';
 import type { TabViewer } from '../core/tab-roster.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
@@ -12,6 +11,8 @@ import { engine } from '../shared/engine-client.js';
 import type { SessionView } from '../shared/session-view.js';
 import { useFocusOnStep } from './focus.js';
 import { SecondaryButton } from './SecondaryButton.js';
+import { CopyButton, QrCode } from '../send/LinkParts.js';
+import { ShareHint } from './ShareHint.js';
 
 /** "Share this tab": the click is the user gesture tab capture needs. */
 export function TabShareStart(props: { onStart: (quality: TabQuality) => void }) {
@@ -32,40 +33,8 @@ export function TabShareStart(props: { onStart: (quality: TabQuality) => void })
           <QualityOptions />
         </select>
       </div>
+      <ShareHint />
     </>
-  );
-}
-
-function CopyButton({ text, id, label }: { text: string; id: string; label: string }) {
-  const [copied, setCopied] = useState<string | undefined>();
-  return (
-    <button
-      type="button"
-      class="secondary"
-      id={id}
-      aria-label={label}
-      onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(text))}
-    >
-      {copied === text ? t('copied') : t('copy')}
-    </button>
-  );
-}
-
-function QrCode({ text, label }: { text: string; label: string }) {
-  const { size, path } = useMemo(() => qrDrawing(text), [text]);
-  return (
-    <svg
-      id="tab-qr"
-      class="qr"
-      viewBox={`0 0 ${size} ${size}`}
-      role="img"
-      aria-label={label}
-      shape-rendering="crispEdges"
-      data-link={text}
-    >
-      <rect width={size} height={size} fill="#fff" />
-      <path d={path} fill="#000" />
-    </svg>
   );
 }
 
@@ -194,7 +163,7 @@ function StableLink({ view }: { view: TabShareView }) {
         />
         <CopyButton text={view.link} id="tab-copy-link" label={t('popup_copyLink')} />
       </div>
-      <QrCode text={view.link} label={t('tabLinkQrLabel')} />
+      <QrCode id="tab-qr" text={view.link} label={t('tabLinkQrLabel')} />
       <p class="status" id="tab-watch-link-note">
         {t('tabLinkServerNote')}
       </p>
@@ -272,6 +241,13 @@ export function TabSharePanel(props: {
       </h2>
       {view.title && <p class="tab-title">{view.title}</p>}
       <LiveQuality quality={view.quality} />
+      {view.limited && (
+        <p class="status" id="tab-limited" data-fps={view.limited.fps}>
+          {view.limited.height
+            ? t('tabLimitedFpsHeight', String(view.limited.fps), String(view.limited.height))
+            : t('tabLimitedFps', String(view.limited.fps))}
+        </p>
+      )}
       <StableLink view={view} />
       {view.code ? (
         <>

@@ -36,7 +36,7 @@ export function webTexts(languages: readonly string[]): WebTexts {
   return { locale, lang: languageTag(locale), t };
 }
 
-const hasKey = (key: string): key is MessageKey => key in en;
+export const hasKey = (key: string): key is MessageKey => key in en;
 
 /** The sentence for an error: this page's own where the extension's would mislead. */
 export function describeError({ t }: WebTexts, error: ErrorData): string {
