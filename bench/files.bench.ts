@@ -23,6 +23,7 @@ import { waitForDownloads, writeRandomFile } from '../test/harness/files.js';
 import { assertIsolatedNetwork } from '../test/harness/paths.js';
 import { Popup } from '../test/harness/popup.js';
 import { startSignaling } from '../test/harness/signaling.js';
+import { acceptAndTime } from './accept-timing.js';
 import { bareThroughput, commonSchemeThroughput } from './bare-channel.js';
 import { browserRssMiB, samplePeak } from './browser-memory.js';
 import { median, metric, report, type Metric } from './report.js';
@@ -48,12 +49,7 @@ async function extensionPage(browser: PeerbeamBrowser, path: string): Promise<Pa
   return page;
 }
 
-/**
- * One Peerbeam transfer of `file` by code: ms from the click on Accept to the popup showing
- * every file verified and saved. Both ends are read from the popup page's own clock (a
- * MutationObserver stamps the moment "complete" appears), like the baselines' in-page clocks:
- * waiting from here would add the driver's polling delay (measured: ~350 ms after the save).
- */
+/** One Peerbeam transfer of `file` by code: ms from the click on Accept to all saved. */
 async function peerbeamTransfer(file: string, size: number): Promise<number> {
   const sendPage = await extensionPage(alice!, 'src/send/send.html');
   await sendPage.setInputFiles('#pick-files', file);
@@ -63,26 +59,7 @@ async function peerbeamTransfer(file: string, size: number): Promise<number> {
   await receiver.cancelRunningSession();
   await receiver.receive(code);
   await receiver.page.locator('#transfer[data-state="offered"]').waitFor({ timeout: 20_000 });
-  await receiver.page.evaluate(() => {
-    const w = window as unknown as { completeAt: Promise<number> };
-    w.completeAt = new Promise((resolve) => {
-      new MutationObserver((_, observer) => {
-        if (!document.querySelector('#transfer[data-state="complete"]')) return;
-        observer.disconnect();
-        resolve(Date.now());
-      }).observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
-  });
-  const started = await receiver.page.evaluate(() => {
-    const at = Date.now();
-    document.querySelector<HTMLButtonElement>('#accept')!.click();
-    return at;
-  });
-  await receiver.page.locator('#transfer[data-state="complete"]').waitFor({ timeout: 30 * 60_000 });
-  const ms =
-    (await receiver.page.evaluate(
-      () => (window as unknown as { completeAt: Promise<number> }).completeAt,
-    )) - started;
+  const ms = await acceptAndTime(receiver.page);
   await waitForDownloads(downloads, 1, 120_000);
   await rm(downloads, { recursive: true, force: true });
   await Promise.all([sendPage.close(), receiver.page.close()]);

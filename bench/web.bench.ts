@@ -19,6 +19,7 @@ import { assertIsolatedNetwork } from '../test/harness/paths.js';
 import { Popup } from '../test/harness/popup.js';
 import { startSignaling } from '../test/harness/signaling.js';
 import { launchWebPeerBrowser, type WebPeerBrowser } from '../test/harness/web-page.js';
+import { acceptAndTime } from './accept-timing.js';
 import { browserRssMiB, samplePeak } from './browser-memory.js';
 import { median, metric, report } from './report.js';
 
@@ -47,30 +48,6 @@ async function offer(file: string): Promise<{ sendPage: Page; code: string; link
   const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
   const link = await sendPage.locator('#receive-url').inputValue();
   return { sendPage, code, link };
-}
-
-/** Accepts the offer on `page` and returns ms from the click to "complete", on its clock. */
-async function acceptAndTime(page: Page): Promise<number> {
-  await page.evaluate(() => {
-    const w = window as unknown as { completeAt: Promise<number> };
-    w.completeAt = new Promise((resolve) => {
-      new MutationObserver((_, observer) => {
-        if (!document.querySelector('#transfer[data-state="complete"]')) return;
-        observer.disconnect();
-        resolve(Date.now());
-      }).observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
-  });
-  const started = await page.evaluate(() => {
-    const at = Date.now();
-    document.querySelector<HTMLButtonElement>('#accept')!.click();
-    return at;
-  });
-  await page.locator('#transfer[data-state="complete"]').waitFor({ timeout: 30 * 60_000 });
-  const done = await page.evaluate(
-    () => (window as unknown as { completeAt: Promise<number> }).completeAt,
-  );
-  return done - started;
 }
 
 async function extensionReceives(file: string): Promise<number> {

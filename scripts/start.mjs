@@ -79,4 +79,5 @@ console.log(`
 Load the extension: chrome://extensions → Developer mode → Load unpacked → ${resolve('dist')}
 In Firefox: about:debugging → This Firefox → Load Temporary Add-on → ${resolve('dist-firefox/manifest.json')}
 The extension connects to ws://${host}:${env.PORT}/ws by default (Settings in the popup).
+No install: open http://${host}:${env.PORT}/ in any browser to send and receive by code.
 Press Ctrl-C to stop.`);

@@ -1,9 +1,10 @@
 /**
- * Serves the no-install tab viewer (built from src/web-viewer/ into dist-web/) at `/watch`, so
- * a person on any browser can watch a shared tab with just a link. Static files only:
+ * Serves the no-install web peer (built from src/web/ into dist-web/) at `/`, with the tab
+ * viewer as one of its screens at `/watch` (old links keep working), so a person on any browser
+ * can send, receive and watch with just a link. Static files only:
  *
- *   GET|HEAD /watch, /watch/          → index.html
- *   GET|HEAD /watch/assets/<name>     → that built asset, if it exists and its type is known
+ *   GET|HEAD /, /watch, /watch/       → index.html
+ *   GET|HEAD /assets/<name>           → that built asset, if it exists and its type is known
  *   anything else under /watch        → 404;  other methods → 405
  *
  * No path is ever joined from the request: a name is served only if it is one of the files

@@ -19,8 +19,7 @@ import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { rightClickSendLinks, waitForNotification } from './harness/context-menu.js';
 import {
-  decodeStats,
-  startDecoding,
+  decodeFrames,
   paintedValues,
   startProbePages,
   type ProbePages,
@@ -424,13 +423,7 @@ describe('share a tab from Firefox', () => {
     // The screen is what Firefox shares here: the tab fills it, as a person would show it.
     await firefox.fillScreenWith(probePages.paintedUrl, SCREEN);
     const viewer = await watchInExtension(chromium, code);
-    await startDecoding(viewer);
-    await waitUntil(
-      async () => ((await decodeStats(viewer))?.values.length ?? 0) >= 20,
-      15_000,
-      '20 frames decoded',
-    );
-    const stats = (await decodeStats(viewer))!;
+    const stats = await decodeFrames(viewer);
     expectPaintedBy(stats, await shared.script<number[]>('return peerbeamProbe.painted()'));
 
     // Stop in the popup ends it for the viewer, and the capture window closes itself.

@@ -13,6 +13,7 @@ import { watchInExtension } from './harness/watch-share.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { launchPlainChromium } from './harness/watch-page.js';
 import {
+  decodeFrames,
   decodeStats,
   paintedValues,
   startDecoding,
@@ -80,13 +81,7 @@ async function nextCode(popup: Page, other?: string): Promise<string> {
 
 /** The viewer decodes received frames; each decoded value must be one the tab painted. */
 async function expectShowsSharedTab(viewer: Page, tab: Page): Promise<void> {
-  await startDecoding(viewer);
-  await waitUntil(
-    async () => ((await decodeStats(viewer))?.values.length ?? 0) >= 20,
-    15_000,
-    '20 frames decoded',
-  );
-  const stats = (await decodeStats(viewer))!;
+  const stats = await decodeFrames(viewer);
   const painted = new Set(await paintedValues(tab));
   const unknown = stats.values.filter((value) => !painted.has(value));
   expect(unknown, 'decoded values the shared tab never painted').toEqual([]);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page, Worker } from 'playwright-core';
 import { build } from 'vite';
+import { waitUntil } from './ports.js';
 import type { BareOptions, Probe } from './tab-probe.page.js';
 
 export type { BareOptions, Probe };
@@ -109,6 +110,17 @@ export async function decodeStats(page: Page): Promise<ProbeStats | undefined> {
   return page.evaluate(() =>
     (globalThis as unknown as { peerbeamProbe: Probe }).peerbeamProbe.stats(),
   );
+}
+
+/** Starts decoding on a viewer and waits until it decoded `count` frames; their stats. */
+export async function decodeFrames(page: Page, count = 20): Promise<ProbeStats> {
+  await startDecoding(page);
+  await waitUntil(
+    async () => ((await decodeStats(page))?.values.length ?? 0) >= count,
+    15_000,
+    `${count} frames decoded`,
+  );
+  return (await decodeStats(page))!;
 }
 
 export async function paintedValues(page: Page): Promise<number[]> {
