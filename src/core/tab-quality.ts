@@ -19,12 +19,14 @@ interface Preset {
 }
 
 /**
- * 1080p keeps 4.5 Mbit/s (sharper text): 2.5, Chrome's own default for that size, measured no
- * faster (p50 1.27× bare against 1.29×, median of per-round ratios over 8 rounds each).
+ * 1080p at 2.5 Mbit/s, Chrome's own default for that size (as on the bare path): at 4.5 the
+ * viewer's jitter buffer held more (80 against 43 ms idle, median over 8 rounds) and p50 was
+ * 1.27× bare; at 2.5, 1.07× bare at 27.5 fps (8 ABBA rounds, bench/results/tab.json). Text stays
+ * sharp: a still tab costs the encoder few bits, so the cap binds only while the page moves.
  */
 const PRESETS: Record<TabQuality, Preset> = {
   '720p': { maxWidth: 1280, maxHeight: 720, maxBitrate: 2_500_000 },
-  '1080p': { maxWidth: 1920, maxHeight: 1080, maxBitrate: 4_500_000 },
+  '1080p': { maxWidth: 1920, maxHeight: 1080, maxBitrate: 2_500_000 },
   // The tab's own size, up to 4K.
   source: { maxWidth: 3840, maxHeight: 2160, maxBitrate: 8_000_000 },
 };
