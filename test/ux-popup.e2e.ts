@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
+import { POPUP_PATH, launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { waitForDownloads, writeRandomFile } from './harness/files.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
@@ -174,10 +174,22 @@ describe('the popup a first-time user meets', () => {
     );
     expect(filename).toMatch(/Peerbeam\/(notes\.txt|photo\.jpg)$/);
 
-    // A reopened popup shows the same finish, until Done.
+    // A reopened popup shows the same finish, until Done, and goes straight to it: Home does
+    // not flash first (a person would start typing a code into it; a test would, too).
     await receiver.page.close();
-    const reopened = await bob.openPopup();
+    const reopened = await bob.context.newPage();
+    await reopened.addInitScript(() => {
+      const seen = { home: false };
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      new MutationObserver(() => {
+        if (document.getElementById('code')) seen.home = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await reopened.goto(`chrome-extension://${bob.extensionId}/${POPUP_PATH}`);
     await waitForTransferState(reopened, 'complete', 10_000);
+    await expect(
+      reopened.evaluate(() => (window as unknown as { seen: { home: boolean } }).seen.home),
+    ).resolves.toBe(false);
     await expect(reopened.locator('#transfer progress').getAttribute('value')).resolves.toBe('100');
     await reopened.click('#start-over');
     await reopened.locator('#share-tab').waitFor();

@@ -55,6 +55,9 @@ export function App() {
   const [retryCode, setRetryCode] = useState<string | undefined>();
   const [lastCode, setLastCode] = useState('');
   const [announcement, setAnnouncement] = useState('');
+  // Until the engine said what runs, Home is not drawn: a reopened popup goes straight to a
+  // running or finished session instead of flashing Home (and a code typed there) first.
+  const [attached, setAttached] = useState(false);
 
   const fail = (e: unknown) => setError(toErrorData(e));
 
@@ -72,7 +75,8 @@ export function App() {
         const live = worthShowing(view, dismissedId);
         setSession((current) => current ?? live);
       })
-      .catch(fail);
+      .catch(fail)
+      .finally(() => setAttached(true));
     call('background', 'getSettings')
       .then((settings) => setDeviceName(settings.deviceName))
       .catch(fail);
@@ -170,7 +174,7 @@ export function App() {
             else setRetryCode(lastCode);
           }}
         />
-      ) : (
+      ) : attached ? (
         <>
           <KnownAs name={deviceName} onChanged={setDeviceName} />
           {tabShare?.step !== 'live' && (
@@ -213,7 +217,7 @@ export function App() {
             </button>
           </p>
         </>
-      )}
+      ) : null}
       {errorText && (
         <div class="error-box">
           <p class="error" role="alert" id="popup-error">
