@@ -3,6 +3,7 @@
  * Marionette in Debian's Firefox ESR) and the Chromium extension talk to each other through
  * the real signaling service, inside the loopback-only namespace.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { launchFirefox, type FirefoxPage, type PeerbeamFirefox } from './harness/firefox.js';
-import { listFiles, sha256File, waitForDownloads, writeRandomFile } from './harness/files.js';
+import {
+  fileSize,
+  listFiles,
+  sha256File,
+  waitForDownloads,
+  writeRandomFile,
+} from './harness/files.js';
 import { EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
@@ -512,4 +519,195 @@ describe("Firefox's background page stopped", () => {
     );
     await chromeHome.page.close();
   });
+});
+
+/** Every file left in the Firefox extension's OPFS scratch space, as `page` (ours) sees it. */
+function firefoxScratchFiles(page: FirefoxPage): Promise<string[]> {
+  return page.script<string[]>(
+    `const out = [];
+     const walk = async (dir, prefix) => {
+       for await (const [name, handle] of dir.entries()) {
+         if (handle.kind === 'directory') await walk(handle, prefix + name + '/');
+         else out.push(prefix + name);
+       }
+     };
+     return navigator.storage.getDirectory().then((root) => walk(root, '')).then(() => out);`,
+  );
+}
+
+/** One large file (stopped well inside it) and a small one after it; SHA-256 by name. */
+async function resumeFiles(dir: string): Promise<Map<string, string>> {
+  const sizes: Record<string, number> = { 'large.bin': 160 * MiB + 17, 'after.txt': 4321 };
+  const hashes = new Map<string, string>();
+  for (const [name, size] of Object.entries(sizes)) {
+    await writeRandomFile(join(dir, name), size);
+    hashes.set(name, await sha256File(join(dir, name)));
+  }
+  return hashes;
+}
+
+/** Waits until `page`'s transfer counts at least `bytes` done (a Chromium page). */
+async function chromiumProgressed(page: Page, bytes: number): Promise<void> {
+  await page.waitForFunction(
+    (min) => Number(document.querySelector('#transfer')?.getAttribute('data-done') ?? 0) >= min,
+    bytes,
+    { timeout: 60_000, polling: 50 },
+  );
+}
+
+/**
+ * With the Chromium side's `page` showing the transfer: once it is past the first checkpoint
+ * (16 MiB) and well before its end, Firefox stops its background page, as it does when it
+ * finds it idle; the transfer must still complete. Loopback is slowed to a home network's pace
+ * meanwhile, so the stop lands mid-file. Returns the times from the stop until the bytes flow
+ * again and until the end.
+ */
+async function stopFirefoxMidTransfer(page: Page): Promise<{ resumedMs: number; doneMs: number }> {
+  execFileSync('tc', [
+    'qdisc',
+    'add',
+    'dev',
+    'lo',
+    'root',
+    'tbf',
+    'rate',
+    '120mbit',
+    'burst',
+    '256kb',
+    'latency',
+    '200ms',
+  ]);
+  try {
+    await chromiumProgressed(page, 24 * MiB);
+    const transfer = page.locator('#transfer');
+    const total = Number(await transfer.getAttribute('data-total'));
+    expect(Number(await transfer.getAttribute('data-done'))).toBeLessThan(total / 2);
+
+    const stoppedAt = Date.now();
+    await firefox.stopBackground();
+    const chromiumShows = async () =>
+      `Chromium shows ${await transfer.getAttribute('data-state')}: ` +
+      (await page.locator('body').innerText()).slice(0, 400);
+    // Chromium sees the connection go and waits for Firefox to come back.
+    await waitForChromiumTransfer(page, 'reconnecting').catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await chromiumShows()}`);
+    });
+    await page
+      .locator('#transfer[data-state="transferring"], #transfer[data-state="complete"]')
+      .waitFor({ timeout: 150_000 })
+      .catch(() => undefined); // the end's wait below says what went wrong
+    const resumedMs = Date.now() - stoppedAt;
+    await page
+      .locator('#transfer[data-state="complete"]')
+      .waitFor({ timeout: 150_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(
+          `${String(error)}\n${await chromiumShows()}\n` +
+            `Firefox said: ${firefox.output().slice(-4000)}`,
+        );
+      });
+    return { resumedMs, doneMs: Date.now() - stoppedAt };
+  } finally {
+    execFileSync('tc', ['qdisc', 'del', 'dev', 'lo', 'root']);
+  }
+}
+
+describe("Firefox's background page stopped mid-transfer", () => {
+  it('a running transfer resumes after the Firefox background page is stopped: Firefox receiving', async () => {
+    const source = join(work, 'resume-to-firefox');
+    const expected = await resumeFiles(source);
+    const sendPage = await chromium.context.newPage();
+    await sendPage.goto(`chrome-extension://${chromium.extensionId}/src/send/send.html`);
+    await sendPage.setInputFiles(
+      '#pick-files',
+      [...expected.keys()].map((name) => join(source, name)),
+    );
+    await sendPage.click('#send-by-code');
+    const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
+
+    const popup = await firefoxHome();
+    await popup.fill('#code', code);
+    await popup.click('#connect');
+    await popup.waitFor('#transfer[data-state="offered"]', 30_000);
+    await popup.click('#accept');
+    // No page of the extension open: nothing but Firefox itself can start the page again.
+    await popup.close();
+    openFirefoxPages.splice(openFirefoxPages.indexOf(popup), 1);
+    const took = await stopFirefoxMidTransfer(sendPage);
+    console.log(
+      `Firefox receiving, after the stop: resumed ${took.resumedMs} ms, done ${took.doneMs} ms`,
+    );
+
+    // Firefox makes each download's file (empty) before it writes it: wait for the bytes too.
+    const names = [...expected.keys()].map((name) => `Peerbeam/${name}`).sort();
+    const complete = async () => {
+      if (JSON.stringify(await listFiles(firefoxDownloads)) !== JSON.stringify(names)) return false;
+      for (const name of expected.keys()) {
+        const [have, want] = await Promise.all([
+          fileSize(join(firefoxDownloads, 'Peerbeam', name)),
+          fileSize(join(source, name)),
+        ]);
+        if (have !== want) return false;
+      }
+      return true;
+    };
+    await waitUntil(complete, 30_000, `Firefox's downloads to be ${names.join(', ')}, whole`);
+    expect(await hashesIn(firefoxDownloads, [...expected.keys()])).toEqual(expected);
+    // Resumed, not started over: at most the receive window and one checkpoint came twice.
+    const resent = Number(await sendPage.locator('#transfer').getAttribute('data-resent'));
+    expect(resent).toBeLessThanOrEqual(48 * MiB);
+    // Firefox shows it complete, and no partial copy is left in its scratch space.
+    const home = await firefoxPage('src/popup/popup.html');
+    await home.waitFor('#transfer[data-state="complete"]', 15_000);
+    await waitUntil(
+      async () => (await firefoxScratchFiles(home)).length === 0,
+      15_000,
+      'no copy left in Firefox OPFS',
+    );
+    // Its record (with the resume secret) is gone, and nothing wakes the page for it any more.
+    await waitUntil(
+      async () =>
+        await home.script<boolean>(
+          `return Promise.all([browser.storage.session.get(null), browser.alarms.getAll()])
+             .then(([kept, alarms]) => !Object.keys(kept).some((key) => key.startsWith('transfer:'))
+               && !alarms.some((alarm) => alarm.name === 'peerbeam-resume'));`,
+        ),
+      10_000,
+      'the transfer record and its wake alarm to be gone',
+    );
+    await sendPage.close();
+  }, 240_000);
+
+  it('a running transfer resumes after the Firefox background page is stopped: Firefox sending', async () => {
+    const source = join(work, 'resume-from-firefox');
+    const expected = await resumeFiles(source);
+    // The send page holds the files: it stays open (closing it ends what it picked).
+    const sendPage = await firefoxPage('src/send/send.html');
+    await sendPage.setInputFiles(
+      '#pick-files',
+      [...expected.keys()].map((name) => join(source, name)),
+    );
+    await sendPage.waitFor(`#picked[data-count="${expected.size}"]`);
+    await sendPage.click('#send-by-code');
+    const code = (await sendPage.text('#session-code')).trim();
+
+    const receiver = new Popup(await chromium.openPopup());
+    await receiver.cancelRunningSession();
+    await receiver.receive(code);
+    await receiver.page.locator('#transfer[data-state="offered"]').waitFor({ timeout: 30_000 });
+    await receiver.page.click('#accept');
+    const took = await stopFirefoxMidTransfer(receiver.page);
+    console.log(
+      `Firefox sending, after the stop: resumed ${took.resumedMs} ms, done ${took.doneMs} ms`,
+    );
+
+    const saved = await waitForDownloads(chromiumDownloads, expected.size);
+    expect(saved).toEqual([...expected.keys()].map((name) => `Peerbeam/${name}`).sort());
+    expect(await hashesIn(chromiumDownloads, [...expected.keys()])).toEqual(expected);
+    const recoveries = await receiver.page.locator('#transfer').getAttribute('data-recoveries');
+    expect(Number(recoveries)).toBeGreaterThanOrEqual(1);
+    // The send page follows the resumed transfer to its end.
+    await sendPage.waitFor('#transfer[data-state="complete"]', 30_000);
+    await receiver.page.close();
+  }, 240_000);
 });

@@ -25,7 +25,8 @@ export function pairedMailboxId(pairingSecret: Uint8Array): string {
 /**
  * The secret two sides of one session use to find each other again after signaling dropped
  * mid-transfer (the mailbox id comes from it with pairedMailboxId). Lives as long as the
- * session; never stored.
+ * session; never stored on disk (a host that may be stopped mid-transfer keeps it in memory
+ * only: engine/resumable-transfer.ts).
  */
 export function resumeSecret(sessionKey: Uint8Array): Uint8Array {
   return derive(sessionKey, 'peerbeam session resume');

@@ -18,6 +18,8 @@ import type { OutgoingFile } from './file-sender.js';
 import { LinkCourier } from './link-courier.js';
 import { once } from './once.js';
 import type { Platform } from './platform.js';
+import { opfsScratch } from './opfs-scratch.js';
+import { TransferKeeper, discardScratch, sortRecords } from './resumable-transfer.js';
 import { Session, type SessionOptions } from './session.js';
 import type { ViewerSink } from './tab-viewer-bridge.js';
 import { Tabs, type StartTabShare } from './tabs.js';
@@ -41,6 +43,8 @@ export class Engine {
   private readonly lines: DeviceLines;
   private readonly courier: LinkCourier;
   private readonly identity: () => Promise<{ publicKey: string }>;
+  /** Keeps the running transfer for a host that may be stopped under it (Platform.transfers). */
+  private readonly keeper: TransferKeeper | undefined;
 
   constructor(
     private readonly platform: Platform,
@@ -48,6 +52,7 @@ export class Engine {
   ) {
     const { events } = platform;
     this.identity = options.identity ?? deviceIdentity;
+    this.keeper = platform.transfers && new TransferKeeper(platform.transfers);
     this.tabs = new Tabs(platform, () => this.requireSettings(), this.identity);
     this.lines = new DeviceLines({
       signalingUrl: () => this.requireSettings().signalingUrl,
@@ -66,7 +71,29 @@ export class Engine {
   /** Boot: the host's settings, then a line to every remembered device. */
   async start(): Promise<void> {
     this.configure({ settings: await this.platform.loadSettings() });
+    await this.resumeTransfer();
     await this.lines.load();
+  }
+
+  /**
+   * A transfer the host was running when it was stopped: taken up again (the peer is still
+   * trying to get it back), or, when its peer has given up by now, its copies deleted.
+   */
+  private async resumeTransfer(): Promise<void> {
+    const store = this.platform.transfers;
+    if (!store) return;
+    try {
+      const { resume, drop } = sortRecords(await store.load(), Date.now());
+      for (const record of drop) {
+        await store.remove(record.id);
+        if (record.receive) await discardScratch(this.platform.scratch ?? opfsScratch, record.id);
+      }
+      if (!resume) return;
+      const never = () => Promise.reject(new PeerbeamError('INTERNAL', 'a resumed session'));
+      await this.startSession(resume.role, never, { restored: resume, sid: resume.sid });
+    } catch (error) {
+      console.warn('peerbeam: a stopped transfer could not be taken up again', error);
+    }
   }
 
   configure({ settings: next }: { settings: Settings }): void {
@@ -97,6 +124,8 @@ export class Engine {
     deviceId?: string;
   }): Promise<SessionView> {
     const { signalingUrl } = await this.freshSettings();
+    // The page holding a restored transfer's files hands them again (resumable-transfer.ts).
+    if (!deviceId && this.current?.takeFiles(files)) return this.current.snapshot();
     if (deviceId) return this.connectPaired(this.lines.get(deviceId), 'files', files);
     return this.startSession('send', sendByCode(signalingUrl), {
       intent: 'files',
@@ -291,7 +320,7 @@ export class Engine {
   private async startSession(
     role: SessionRole,
     establish: (context: EstablishContext) => Promise<Established>,
-    extra: Pick<SessionOptions, 'intent' | 'files' | 'intentAgreed' | 'sid'> = {},
+    extra: Pick<SessionOptions, 'intent' | 'files' | 'intentAgreed' | 'sid' | 'restored'> = {},
     pairedWith?: string,
   ): Promise<SessionView> {
     const { publicKey } = await this.identity();
@@ -311,9 +340,11 @@ export class Engine {
       saveFile: (file, relativePath, releaseCopy) =>
         this.platform.saveFile(file, relativePath, releaseCopy),
       room: () => this.platform.room?.() ?? Promise.resolve(undefined),
+      scratch: this.platform.scratch,
       signalingUrl: () => this.requireSettings().signalingUrl,
       onChange: (view) => {
         if (view.step === 'closed' || view.step === 'failed') release();
+        this.keeper?.keep(view.id, session.resumable());
         events.sessionChanged(view);
       },
       onTransferEnd: (view) => events.transferEnded(view),

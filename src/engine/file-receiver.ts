@@ -3,7 +3,9 @@
  * offer, and once accepted streams every chunk into OPFS through the writer worker, checks
  * each file's BLAKE3 hash, and hands verified files to the host to save (Chromium: Downloads).
  * Chunks must arrive in order; anything else is refused. After a reconnect, `attach` rolls
- * the current file back to its last checkpoint and asks the sender to go on from there.
+ * the current file back to its last checkpoint and asks the sender to go on from there. A host
+ * that was stopped mid-transfer builds a new receiver from its `checkpoint()` (`restore`): the
+ * current file's copy is read back from OPFS and hashed again up to its last whole checkpoint.
  */
 import { PeerbeamError } from '../core/errors.js';
 import { safeUniquePaths } from '../core/file-names.js';
@@ -42,6 +44,15 @@ export interface ReceiverChannel {
  */
 export type Room = () => Promise<number | undefined>;
 
+/** What a new host needs to take up an accepted transfer (resumable-transfer.ts). */
+export interface ReceiverCheckpoint {
+  manifest: ManifestEntry[];
+  /** Files verified and handed to the host. */
+  saved: number[];
+  /** Files that did not match their checksum (never saved). */
+  failed: number[];
+}
+
 /** How long a retiring writer worker may take to delete partial copies. */
 const WORKER_DISCARD_MS = 10_000;
 
@@ -61,6 +72,10 @@ export class FileReceiver {
   private written = 0;
   private lastAck = 0;
   private readonly finished = new Set<number>();
+  private readonly saved = new Set<number>();
+  private readonly failed = new Set<number>();
+  /** A restored receiver reads its current file back from scratch space before it resumes. */
+  private restoring: Promise<void> | undefined;
   private readonly opened = new Set<number>();
   /** Bytes the worker has written, per file. */
   private readonly writtenIn = new Map<number, number>();
@@ -108,8 +123,64 @@ export class FileReceiver {
     this.finish('cancelled', new PeerbeamError('CANCELLED', 'the transfer was cancelled'));
   }
 
+  /** What to keep for a new host while the transfer runs; undefined before Accept and after. */
+  checkpoint(): ReceiverCheckpoint | undefined {
+    if (!this.accepted || !this.progress || this.progress.isFinal) return undefined;
+    return { manifest: this.manifest, saved: [...this.saved], failed: [...this.failed] };
+  }
+
+  /**
+   * Takes up a transfer a stopped host was receiving: the offer accepted, the finished files
+   * as they ended, and the current file as far as its copy holds whole checkpoints (the worker
+   * reads it back and hashes it again: nothing unverified is trusted). Then, as after any
+   * reconnect, the next channel's `attach` asks the sender to go on from there.
+   */
+  restore({ manifest, saved, failed }: ReceiverCheckpoint): void {
+    this.manifest.push(...manifest);
+    this.offerComplete = true;
+    this.accepted = true;
+    this.paths = safeUniquePaths(manifest.map((entry) => entry.path));
+    const progress = new TransferProgress(
+      'receive',
+      manifest.map((entry, index) => ({ path: this.paths[index]!, size: entry.size })),
+      this.onChange,
+    );
+    this.progress = progress;
+    for (const index of saved) {
+      this.saved.add(index);
+      progress.fileState(index, 'saved');
+    }
+    for (const index of failed) {
+      this.failed.add(index);
+      progress.fileState(index, 'failed');
+    }
+    for (const index of [...saved, ...failed]) {
+      this.finished.add(index);
+      this.written += manifest[index]?.size ?? 0;
+    }
+    while (this.finished.has(this.current)) this.current++;
+    progress.setDone(this.written);
+    progress.setState('reconnecting');
+    this.worker = this.scratch.createWriter();
+    this.worker.onmessage = (event: MessageEvent<WriterReply>) => this.onWriterReply(event.data);
+    if (this.current >= manifest.length) return;
+    const index = this.current;
+    this.opened.add(index);
+    this.restoring = this.request(
+      { op: 'reopen', transferId: this.transferId, index },
+      'reopened',
+    ).then(({ offset }) => {
+      this.writtenIn.set(index, offset);
+      this.written += offset;
+      this.expected = offset;
+      progress.fileDone(index, offset);
+      progress.setDone(this.written);
+    });
+  }
+
   /** Asks for every unfinished file, from the current file's last checkpoint. */
   private async resume(): Promise<void> {
+    await this.restoring;
     if (this.current < this.manifest.length && this.expected > 0) {
       const index = this.current;
       const { offset } = await this.request({ op: 'rollback', index }, 'rolled-back');
@@ -123,6 +194,7 @@ export class FileReceiver {
     this.lastAck = this.written;
     const from = [];
     for (let index = this.current; index < this.manifest.length; index++) {
+      if (this.finished.has(index)) continue; // (restored: a later file already saved)
       from.push({ index, offset: index === this.current ? this.expected : 0 });
     }
     this.send({ t: 'want', from });
@@ -252,6 +324,8 @@ export class FileReceiver {
           this.scratch.remove(this.transferId, index),
         );
         progress.fileState(index, 'saved');
+        this.saved.add(index);
+        this.onChange(); // a new host must not receive it again
       } catch (error) {
         progress.fileState(index, 'failed');
         this.fail(new PeerbeamError('SAVE_FAILED', String(error)));
@@ -260,6 +334,7 @@ export class FileReceiver {
     } else {
       // Never saved as good: the damaged bytes stay out of Downloads.
       progress.fileState(index, 'failed');
+      this.failed.add(index);
     }
     if (this.finished.size === this.manifest.length) {
       this.send({ t: 'done' });

@@ -3,6 +3,8 @@
  * in blocks (bounded memory), hashes (BLAKE3) as it sends, keeps the hash state at every
  * checkpoint so a resume can continue from there, and never runs ahead of the receiver's disk
  * by more than the receive window. A new channel after a reconnect is attached with `attach`.
+ * A host stopped mid-transfer builds a new sender from its `checkpoint()` and the same files
+ * (`restore`); it has no hash states then, so it hashes a file's bytes up to the resume point.
  *
  * Per byte it does as little as it can, because on a small machine the browser's own network
  * path competes for the same cores: 2 MiB blocks are read ahead through one BYOB stream reader
@@ -33,8 +35,17 @@ export interface OutgoingFile {
   path: string;
 }
 
+/** What a new host needs, besides the files themselves, to take up an accepted transfer. */
+export interface SenderCheckpoint {
+  files: { path: string; size: number }[];
+  /** Files the receiver verified and saved. */
+  saved: number[];
+}
+
 /** Disk reads: this many chunks each (2 MiB); the next is read while one is sent. */
 const CHUNKS_PER_READ = 8;
+/** Reads when a restored sender hashes a file up to its resume point. */
+const HASH_READ_BYTES = 4 * 1024 * 1024;
 
 export class FileSender {
   readonly progress: TransferProgress;
@@ -49,6 +60,7 @@ export class FileSender {
   /** Started with the sender, so the WebAssembly compiles while the receiver decides. */
   private readonly hasher: Promise<IHasher> = createBLAKE3();
   private maxMessageSize: number | null = null;
+  private readonly saved = new Set<number>();
 
   constructor(
     private readonly files: OutgoingFile[],
@@ -76,6 +88,25 @@ export class FileSender {
       this.sendManifest(channel);
       this.progress.setState('awaiting-accept');
     }
+  }
+
+  /** What to keep for a new host while the transfer runs; undefined before Accept and after. */
+  checkpoint(): SenderCheckpoint | undefined {
+    if (!this.accepted || this.progress.isFinal) return undefined;
+    return {
+      files: this.files.map(({ path, file }) => ({ path, size: file.size })),
+      saved: [...this.saved],
+    };
+  }
+
+  /** Takes up a transfer a stopped host was sending: accepted, waiting for the receiver's want. */
+  restore({ saved }: SenderCheckpoint): void {
+    this.accepted = true;
+    for (const index of saved) {
+      this.saved.add(index);
+      this.progress.fileState(index, 'saved');
+    }
+    this.progress.setState('reconnecting');
   }
 
   /** The channel is gone; progress waits for the next one. */
@@ -128,6 +159,7 @@ export class FileSender {
         return;
       case 'file-result':
         this.progress.fileState(message.index, message.ok ? 'saved' : 'failed');
+        if (message.ok) this.saved.add(message.index);
         return;
       case 'done':
         this.finish('complete');
@@ -163,7 +195,10 @@ export class FileSender {
         await this.sendFile(index, offset, payload, channel, pump.signal);
       }
     } catch (error) {
-      if (pump.signal.aborted) return; // detached or superseded by a newer `want`
+      // Detached, superseded by a newer `want`, or its channel closed under it (the peer's host
+      // went): the session recovers the connection, and the receiver asks again from its
+      // checkpoint.
+      if (pump.signal.aborted || channel.readyState !== 'open') return;
       this.finish('failed', new PeerbeamError('CONNECTION_FAILED', String(error)));
     }
   }
@@ -182,8 +217,7 @@ export class FileSender {
       hasher.init();
       snapshots.set(0, hasher.save());
     } else {
-      const state = snapshots.get(offset);
-      if (!state) throw new Error(`no checkpoint at ${offset} of file ${index}`);
+      const state = snapshots.get(offset) ?? (await this.hashUpTo(index, offset, hasher, signal));
       hasher.load(state);
     }
     this.progress.fileState(index, 'active');
@@ -217,6 +251,33 @@ export class FileSender {
     snapshots.set(file.size, hasher.save());
     channel.send(encodeControl({ t: 'file-end', index, blake3: hasher.digest('hex') }));
     this.progress.fileState(index, 'verifying');
+  }
+
+  /**
+   * The hash state after `file`'s first `offset` bytes, read again: a restored sender resumes
+   * where the receiver's checkpoint is, without the states its old host kept.
+   */
+  private async hashUpTo(
+    index: number,
+    offset: number,
+    hasher: IHasher,
+    signal: AbortSignal,
+  ): Promise<Uint8Array> {
+    const prefix = this.files[index]!.file.slice(0, offset);
+    const block = HASH_READ_BYTES;
+    hasher.init();
+    for await (const { data } of readBlocks(
+      prefix,
+      0,
+      (at) => Math.min(at + block, offset),
+      block,
+    )) {
+      signal.throwIfAborted();
+      hasher.update(data);
+    }
+    const state = hasher.save();
+    this.snapshots[index]!.set(offset, state);
+    return state;
   }
 
   /** Waits until sending `bytes` keeps us within the receiver's window. */

@@ -6,6 +6,8 @@
  */
 import type { TabQuality } from '../core/tab-quality.js';
 import type { TabShareView } from '../core/tab-share-view.js';
+import type { Scratch } from './opfs-scratch.js';
+import type { TransferStore } from './resumable-transfer.js';
 import type { DeviceView, IncomingLink, LinkView, SessionView, Settings } from './views.js';
 
 /** What the engine tells its host and UI; fire and forget (a UI that is closed misses it). */
@@ -41,6 +43,8 @@ export interface Platform {
    * left of its storage quota); a larger offer is refused before it is shown (NO_ROOM).
    */
   room?(): Promise<number | undefined>;
+  /** Where received files wait until saved (default: OPFS; a web page without it: memory). */
+  scratch?: Scratch;
   /** The media of the tab to share. */
   captureTab(request: TabCaptureRequest): Promise<MediaStream>;
   /** Opens a page to watch a shared tab in; the page then watches by `viewerId`. */
@@ -51,5 +55,10 @@ export interface Platform {
    * (core/host-idle.ts): with no hold left, and no paired device or queued link, it may go.
    */
   keepAlive(reason: string): () => void;
+  /**
+   * Where to keep a running transfer (resumable-transfer.ts), in a host that may be stopped
+   * mid-transfer and started again (Firefox's event page); in memory only: it holds a secret.
+   */
+  transfers?: TransferStore;
   events: EngineEvents;
 }

@@ -14,8 +14,12 @@
  * bring it back, a new peer connection and a resume from the receiver's last checkpoint. When
  * signaling dropped too, both sides meet again in a mailbox derived from the session key. What
  * to try when is recovery-policy.ts's; recovery.ts drives it through `recoveryHost`.
+ *
+ * A host that may be stopped mid-transfer keeps what `resumable()` returns; a new host builds
+ * the session again from it (`restored`), which starts right in such a recovery, with lost
+ * signaling (resumable-transfer.ts).
  */
-import { toHex } from '../core/bytes.js';
+import { fromBase64Url, toBase64Url, toHex } from '../core/bytes.js';
 import { PeerbeamError, toErrorData } from '../core/errors.js';
 import { pairedMailboxId, resumeSecret } from '../core/pairing.js';
 import type { ByeReason, PeerSignal, SessionKind } from '../core/peer-signal.js';
@@ -33,6 +37,7 @@ import { FileSender, type OutgoingFile } from './file-sender.js';
 import type { Scratch } from './opfs-scratch.js';
 import { driveRecovery, type RecoveryHost } from './recovery.js';
 import { RECOVERY_TIMINGS, type RecoveryFailure, type RecoveryStep } from './recovery-policy.js';
+import { sameFiles, type ResumableState } from './resumable-transfer.js';
 
 /** What a session uses of its peer connection (rtc/peer-connection.ts; a test brings a fake). */
 export type SessionConnection = Pick<
@@ -66,6 +71,8 @@ const dataConnection = (options: SessionConnectionOptions): SessionConnection =>
   new PeerConnection({ ...options, carries: { kind: 'data' }, wire: dataWire(options.generation) });
 
 const MAX_CHAT_LINES = 200;
+/** How long a restored sender waits for the page that holds its files to hand them again. */
+const FILES_AGAIN_MS = 60_000;
 const MAX_TEXT_CHARS = 4_000;
 
 /** Why the peer ended a session before it was open; a refused `connect` names the device. */
@@ -97,6 +104,8 @@ export interface SessionOptions {
   sid?: string;
   /** The files to send, when the intent is 'files'. */
   files?: OutgoingFile[];
+  /** A transfer a stopped host was running, to take up again (`establish` is not used). */
+  restored?: ResumableState;
   /** The peer offers a live tab: hand the sealed signaling to a viewer page. */
   onTabOffered(established: Established): Promise<void>;
   /** Saves a received, verified file (Chromium: into Downloads). */
@@ -129,13 +138,18 @@ export class Session {
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   /** TURN credentials from a re-established mailbox (the first ones may have expired). */
   private freshIceServers: IceServer[] | undefined;
+  /** This side in the PAKE, and the secret both sides meet again with (resumeSecret). */
+  private side: 'A' | 'B' | undefined;
+  private resumeKey: Uint8Array | undefined;
+  /** A restored sender waits here for its files (`takeFiles`). */
+  private filesAgain: ((files: OutgoingFile[]) => void) | undefined;
   peer: PeerIdentity | undefined;
   private readonly sid: string;
 
   constructor(private readonly options: SessionOptions) {
     this.sid = options.sid ?? '';
     this.view = {
-      id: crypto.randomUUID(),
+      id: options.restored?.id ?? crypto.randomUUID(),
       revision: 0,
       role: options.role,
       step: 'connecting',
@@ -155,8 +169,40 @@ export class Session {
     return this.view.step === 'closed' || this.view.step === 'failed';
   }
 
+  /** What a new host needs to take this session's transfer up again; undefined if nothing. */
+  resumable(): ResumableState | undefined {
+    const receive = this.transfer instanceof FileReceiver ? this.transfer.checkpoint() : undefined;
+    const send = this.transfer instanceof FileSender ? this.transfer.checkpoint() : undefined;
+    if (!(receive ?? send) || !this.peer || !this.side || !this.resumeKey || this.isOver) {
+      return undefined;
+    }
+    return {
+      id: this.view.id,
+      role: this.view.role,
+      side: this.side,
+      sid: this.sid,
+      peer: this.peer,
+      ...(this.view.verifier ? { verifier: this.view.verifier } : {}),
+      resumeSecret: toBase64Url(this.resumeKey),
+      iceServers: this.iceServers(),
+      generation: this.generation,
+      ...(receive ? { receive } : {}),
+      ...(send ? { send } : {}),
+    };
+  }
+
+  /** A page hands files again for a restored send: taken if they are its files. */
+  takeFiles(files: OutgoingFile[]): boolean {
+    const wanted = this.options.restored?.send?.files;
+    if (!this.filesAgain || !wanted || !sameFiles(wanted, files)) return false;
+    this.filesAgain(files);
+    this.filesAgain = undefined;
+    return true;
+  }
+
   /** Runs the session to `open` (or `failed`); never throws. */
   async run(): Promise<void> {
+    if (this.options.restored) return this.runRestored(this.options.restored);
     try {
       const established = await this.options.establish({
         signal: this.abort.signal,
@@ -171,6 +217,8 @@ export class Session {
       this.abort.signal.throwIfAborted();
       const { sealed } = established;
       this.view.verifier = sealed.keys.verifier;
+      this.side = sealed.role;
+      this.resumeKey = resumeSecret(sealed.keys.sessionKey);
       this.useSealed(sealed);
       const { intent, intentAgreed, self } = this.options;
       const greeting = await greet(sealed, { self, peer: established.peer, intent, intentAgreed });
@@ -191,6 +239,55 @@ export class Session {
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Rebuilt in a new host: the transfer as it was, then a recovery from lost signaling. */
+  private async runRestored(restored: ResumableState): Promise<void> {
+    this.side = restored.side;
+    this.resumeKey = fromBase64Url(restored.resumeSecret);
+    this.freshIceServers = restored.iceServers;
+    this.generation = restored.generation;
+    this.peer = restored.peer;
+    Object.assign(this.view, {
+      peerName: restored.peer.name,
+      kind: 'files',
+      ...(restored.verifier ? { verifier: restored.verifier } : {}),
+    });
+    try {
+      this.transfer = await this.restoreTransfer(restored);
+    } catch (error) {
+      return this.fail(error);
+    }
+    this.setStep('open');
+    await this.recover();
+  }
+
+  /**
+   * The transfer as the stopped host had it. A sender's files died with that host: the page
+   * that holds them hands them again (engine.startSendFiles → `takeFiles`).
+   */
+  private async restoreTransfer(restored: ResumableState): Promise<FileSender | FileReceiver> {
+    if (!this.resumeKey) throw new PeerbeamError('INTERNAL', 'no resume secret');
+    const { send, receive } = restored;
+    if (send) {
+      const files = await new Promise<OutgoingFile[]>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.filesAgain = undefined;
+          reject(new PeerbeamError('FILES_NOT_RECEIVED', 'the files were not handed again'));
+        }, FILES_AGAIN_MS);
+        this.filesAgain = (files) => {
+          clearTimeout(timer);
+          resolve(files);
+        };
+      });
+      const sender = this.createTransfer(files);
+      if (sender instanceof FileSender) sender.restore(send);
+      return sender;
+    }
+    if (!receive) throw new PeerbeamError('INTERNAL', 'nothing to resume');
+    const receiver = this.createTransfer();
+    if (receiver instanceof FileReceiver) receiver.restore(receive);
+    return receiver;
   }
 
   markRemembered(): void {
@@ -229,15 +326,13 @@ export class Session {
     this.teardown('happy');
   }
 
-  private createTransfer(): FileSender | FileReceiver {
+  private createTransfer(files = this.options.files): FileSender | FileReceiver {
     const onEnd = (error?: PeerbeamError) => {
       if (error) this.view.error = error.toData();
       this.changed();
       this.options.onTransferEnd?.(this.snapshot());
     };
-    if (this.options.files) {
-      return new FileSender(this.options.files ?? [], () => this.changed(), onEnd);
-    }
+    if (files) return new FileSender(files, () => this.changed(), onEnd);
     return new FileReceiver(
       this.view.id,
       this.options.saveFile,
@@ -269,7 +364,7 @@ export class Session {
     this.connection?.close();
     const create = this.options.createConnection ?? dataConnection;
     const connection = create({
-      role: this.requireSealed().role === 'A' ? 'offerer' : 'answerer',
+      role: this.role === 'A' ? 'offerer' : 'answerer',
       iceServers: this.iceServers(),
       signal: this.abort.signal,
       generation,
@@ -376,7 +471,7 @@ export class Session {
   /** The session as the recovery driver sees it: what is broken, and each step's doing. */
   private recoveryHost(): RecoveryHost {
     return {
-      role: this.requireSealed().role,
+      role: this.role,
       isOver: () => this.isOver,
       healthy: () => this.healthy(),
       diagnose: () => this.diagnose(),
@@ -385,7 +480,8 @@ export class Session {
   }
 
   private diagnose(): RecoveryFailure | undefined {
-    if (!this.requireSealed().isOpen) return 'signaling-lost';
+    // (A restored session has none until the first new PAKE.)
+    if (!this.sealedSignaling?.isOpen) return 'signaling-lost';
     if (this.healthy()) return undefined;
     const connection = this.connection;
     const channelStands = connection && !connection.closed && this.channel?.readyState === 'open';
@@ -403,10 +499,15 @@ export class Session {
         await connection.waitConnected(timeoutMs);
         return;
       }
-      case 'new-connection':
+      case 'new-connection': {
         this.transfer?.detach();
-        await this.connect(this.generation + 1);
+        // Signaling ending meanwhile (the peer's host went) means no answer can come: give the
+        // step up at once, so the next attempt rebuilds signaling first.
+        const { ended } = this.requireSealed();
+        const lost = ended.then((reason) => Promise.reject(reason));
+        await Promise.race([this.connect(this.generation + 1), lost]);
         return;
+      }
       case 'wait-for-peer':
         await this.waitHealthy(timeoutMs);
         return;
@@ -421,7 +522,8 @@ export class Session {
 
   private async waitHealthy(timeoutMs: number): Promise<boolean> {
     const until = Date.now() + timeoutMs;
-    while (Date.now() < until && !this.isOver) {
+    // Once signaling ends, side A cannot reach us through it: stop, and rebuild it first.
+    while (Date.now() < until && !this.isOver && this.sealedSignaling?.isOpen) {
       if (this.healthy()) return true;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -434,9 +536,9 @@ export class Session {
    * random-looking mailbox id and nothing else.
    */
   private async ensureSealed(timeoutMs: number): Promise<SealedSignaling> {
-    const current = this.requireSealed();
-    if (current.isOpen) return current;
-    const secret = resumeSecret(this.established!.sealed.keys.sessionKey);
+    const current = this.sealedSignaling;
+    if (current?.isOpen) return current;
+    const secret = this.resumeKey!;
     const mailbox = pairedMailboxId(secret);
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]);
     const connection = await SignalingConnection.open(this.options.signalingUrl(), signal);
@@ -453,7 +555,7 @@ export class Session {
         }
       }
       const sealed = await establishSealedSignaling(connection, {
-        role: current.role,
+        role: this.role,
         password: toHex(secret),
         context: mailbox,
         signal,
@@ -468,6 +570,11 @@ export class Session {
 
   private iceServers(): IceServer[] {
     return this.freshIceServers ?? this.established?.iceServers ?? [];
+  }
+
+  /** This side in the PAKE: side A drives a recovery. */
+  private get role(): 'A' | 'B' {
+    return this.side ?? this.requireSealed().role;
   }
 
   private requireSealed(): SealedSignaling {

@@ -29,6 +29,7 @@ import { CAPTURE_DESK, Captures } from './captures.js';
 import { firefoxPlatform } from './platform-firefox.js';
 import { hostIdleGraceMs } from '../shared/host-grace.js';
 import { onWake, wakeWhile } from './wake-alarm.js';
+import { onResumeWake } from './transfer-records.js';
 
 // Awake from the start: until the engine knows its devices, it cannot tell whether it may sleep.
 const keepAwake = new KeepAwake();
@@ -75,6 +76,8 @@ const storedWorkChanged = () => {
     .catch((error: unknown) => console.warn('peerbeam: cannot set the wake alarm', error));
 };
 onWake(() => activity());
+// A transfer the page was stopped under: the engine takes it up again as it starts.
+onResumeWake(() => activity());
 
 const platform = firefoxPlatform(
   { hold, storedWorkChanged },

@@ -3,7 +3,8 @@
  * The page hosts the engine and does the Chromium service worker's jobs too, so everything is
  * a direct call: downloads, notifications (without buttons: Firefox has none), settings in
  * storage, the viewer tab, the badge, the menus. A tab is captured through the capture page
- * (captures.ts): Firefox has no tabCapture.
+ * (captures.ts): Firefox has no tabCapture. A running transfer is kept in storage.session, so
+ * one the page was stopped under resumes when it starts again (transfer-records.ts).
  */
 import type { TabCaptureRequest } from '../engine/platform.js';
 import { saveDownload } from '../background/downloads.js';
@@ -18,13 +19,14 @@ import {
   type HostWorkWatch,
 } from '../shared/extension-platform.js';
 import { loadSettings } from '../shared/settings.js';
+import { transferRecords } from './transfer-records.js';
 
 export function firefoxPlatform(
   watch: HostWorkWatch,
   broadcast: Broadcast,
   captureTab: (request: TabCaptureRequest) => Promise<MediaStream>,
 ): ExtensionPlatform {
-  return extensionPlatform(
+  const platform = extensionPlatform(
     {
       loadSettings,
       saveDownload,
@@ -40,4 +42,5 @@ export function firefoxPlatform(
     watch,
     broadcast,
   );
+  return Object.assign(platform, { transfers: transferRecords });
 }

@@ -31,6 +31,33 @@ engine.on('sessionChanged', (view) => {
   if (view.id === startedId) showSession?.(view);
 });
 
+/**
+ * The engine's host went while this page's files were moving (Firefox may stop its background
+ * page): once it is back with the transfer waiting for them, the same files go to it again,
+ * and it goes on from where the receiver is (src/engine/resumable-transfer.ts).
+ */
+let sending: PickedFile[] | undefined;
+engine.onGone(() => void handAgain());
+
+async function handAgain(): Promise<void> {
+  const id = startedId;
+  const picked = sending;
+  for (let attempt = 0; id && picked && attempt < 30 && startedId === id; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    try {
+      const view = await engine.request('getSession');
+      // Only a restored send waits without a transfer; anything else is not ours to feed.
+      if (view?.id !== id || view.transfer || view.step === 'failed' || view.step === 'closed') {
+        return;
+      }
+      showSession?.(await startSending(picked));
+      return;
+    } catch {
+      // The host is not back yet.
+    }
+  }
+}
+
 async function startSending(picked: PickedFile[], deviceId?: string): Promise<SessionView> {
   // The port first: it wakes the engine's host, which must be listening for the files.
   await engine.connect();
@@ -83,6 +110,7 @@ export function SendPage() {
   const send = (deviceId?: string) => {
     setError(undefined);
     startedId = undefined;
+    sending = picked;
     startSending(picked, deviceId)
       .then((view) => {
         startedId = view.id;

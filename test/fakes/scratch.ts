@@ -64,6 +64,15 @@ export class FakeScratch implements Scratch {
         });
         return { op: 'opened', index: request.index };
       }
+      case 'reopen': {
+        // As the worker does: what a stopped host left, kept to its last whole checkpoint.
+        this.transferOf.set(port, request.transferId);
+        const key = `${request.transferId}/${request.index}`;
+        const file = this.files.get(key) ?? { bytes: new Uint8Array(0), size: 0 };
+        file.size -= file.size % CHECKPOINT_BYTES;
+        this.files.set(key, file);
+        return { op: 'reopened', index: request.index, offset: file.size };
+      }
       case 'write': {
         const file = this.open(port, request.index);
         if (!file) return { op: 'error', index: request.index, message: 'not open' };
