@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
-import { sha256File, waitForDownloads, writeRandomFile } from './harness/files.js';
+import { sha256File, waitForDownloads } from './harness/files.js';
 import { launchFirefox, type FirefoxPage, type PeerbeamFirefox } from './harness/firefox.js';
 import { assertIsolatedNetwork } from './harness/paths.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
+import { expectSampleDownloads, writeSampleFiles } from './harness/web-transfer.js';
 
-const MiB = 1024 * 1024;
 let work: string;
 let source: string;
 let signaling: RunningSignaling;
@@ -43,11 +43,7 @@ beforeAll(async () => {
      Services.perms.addFromPrincipal(principal, 'microphone', Services.perms.ALLOW_ACTION);`,
     [signaling.httpUrl],
   );
-  await writeRandomFile(join(source, 'big.bin'), 12 * MiB + 5);
-  await writeRandomFile(join(source, 'empty.txt'), 0);
-  await writeRandomFile(join(source, 'notes.md'), 1234);
-  await writeRandomFile(join(source, 'album', 'one.jpg'), 300_000);
-  await writeRandomFile(join(source, 'album', 'deeper', 'two.jpg'), 2 * MiB + 3);
+  await writeSampleFiles(source, 12, 2);
 }, 90_000);
 
 afterAll(async () => {
@@ -55,8 +51,6 @@ afterAll(async () => {
   await signaling?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
-
-const ORIGINALS = ['big.bin', 'empty.txt', 'notes.md', 'album/one.jpg', 'album/deeper/two.jpg'];
 
 async function shownCode(page: Page): Promise<string> {
   await page.click('#send-by-code');
@@ -92,14 +86,7 @@ describe('the web page in Firefox interoperates with the extension in Chromium',
     await firefoxTransfer(page, 'complete');
     await sendPage.locator('#transfer[data-state="complete"]').waitFor({ timeout: 30_000 });
 
-    const saved = await waitForDownloads(firefoxDownloads, 5);
-    expect(saved).toEqual(ORIGINALS.map((path) => path.split('/').join('_')).sort());
-    for (const original of ORIGINALS) {
-      expect(
-        await sha256File(join(firefoxDownloads, original.split('/').join('_'))),
-        original,
-      ).toBe(await sha256File(join(source, original)));
-    }
+    await expectSampleDownloads(firefoxDownloads, source);
     await Promise.all([page.close(), sendPage.close()]);
   }, 120_000);
 

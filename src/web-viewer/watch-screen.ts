@@ -29,8 +29,14 @@ const MARKUP = `
 </header>
 <main id="app"></main>`;
 
-/** Shows the watch screen in `root` (the page's body) and starts from the URL fragment. */
-export function showWatchScreen(root: HTMLElement): void {
+/** A watch that is already under way elsewhere on the page (watch.ts watchInPage). */
+export type InPageWatch = (hooks: WatchHooks, signal: AbortSignal) => Promise<void>;
+
+/**
+ * Shows the watch screen in `root` (the page's body) and starts from the URL fragment, or
+ * plays `inPage` (a tab share's code typed on the start screen, whose code is spent already).
+ */
+export function showWatchScreen(root: HTMLElement, inPage?: InPageWatch): void {
   root.innerHTML = MARKUP;
   const texts = webTexts(navigator.languages);
   const { t } = texts;
@@ -140,6 +146,17 @@ export function showWatchScreen(root: HTMLElement): void {
     );
   }
 
+  /** The start screen's engine holds the connection: no code left to type or spend. */
+  function startInPage(watch: InPageWatch): void {
+    const shown = freshPlayer();
+    const abort = connectingIn(shown);
+    watch(hooksFor(shown), abort.signal).catch((error: unknown) => {
+      if (abort.signal.aborted) return;
+      shown.failed(describeError(texts, toErrorData(error)));
+      settle('ended');
+    });
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (player.state === 'connecting' || player.state === 'playing') return;
@@ -167,5 +184,6 @@ export function showWatchScreen(root: HTMLElement): void {
 
   // A link opened in a tab that already shows this page changes only the fragment.
   addEventListener('hashchange', startFromFragment);
-  startFromFragment();
+  if (inPage) startInPage(inPage);
+  else startFromFragment();
 }

@@ -1,8 +1,9 @@
 /**
  * The web page's start screen: receive by code (typed, or from a link's fragment), send files
  * (the extension's own send component), chat by code (a text or a link), or go to the watch
- * screen. Sessions are the
- * extension's own component too; only the code field and the room notice are this page's.
+ * screen. A tab share's code typed here plays on the watch screen, which then takes the page's
+ * place (tab-viewer.ts). The code field and sessions are the extension's own components; only
+ * the room notice is this page's.
  */
 import '../popup/popup.css';
 import '../send/send.css';
@@ -17,7 +18,7 @@ import { SendPage } from '../send/SendPage.js';
 import { engine } from '../shared/engine-client.js';
 import { describeError, setPageLanguage, t } from '../shared/i18n.js';
 import { newerView, type SessionView } from '../shared/session-view.js';
-import { ReceiveForm, RoomNotice } from './Receive.js';
+import { FolderChoice, ReceiveForm, RoomNotice } from './Receive.js';
 
 /** The session this page started by code (its answer precedes its first change). */
 let startedId: string | undefined;
@@ -92,6 +93,7 @@ function App() {
       {session ? (
         <>
           <RoomNotice view={session} />
+          <FolderChoice view={session} />
           <Session
             view={session}
             host="send-page"
@@ -106,6 +108,7 @@ function App() {
       ) : (
         <>
           <ReceiveForm initial={typed} onReceive={receive} />
+          <RoomNotice />
           {error && (
             <p class="error" id="receive-error" role="alert" data-code={error.code}>
               {describeError(error)}

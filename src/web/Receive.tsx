@@ -1,72 +1,83 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { formatBytes } from '../core/progress.js';
+import { CodeField } from '../popup/CodeField.js';
 import { t } from '../shared/i18n.js';
 import type { SessionView } from '../shared/session-view.js';
-import { describeCodeError } from '../web-viewer/texts.js';
-import { readTypedCode } from '../web-viewer/typed-code.js';
-import { texts } from './i18n.js';
-import { storageRoom } from './platform-web.js';
+import { engine } from './engine-client.js';
+import { directoryPicker } from './folder-save.js';
+import { offerRoom, type Room } from './platform-web.js';
+import { savingFolder } from './saving-place.js';
 
-/** The code field: words or digits, checked here first (a typo must not spend the code). */
+/** The code field (the popup's own), focused with the last code typed after a retry. */
 export function ReceiveForm(props: { initial: string; onReceive: (code: string) => void }) {
-  const [code, setCode] = useState(props.initial);
-  const [invalid, setInvalid] = useState<string | undefined>();
-  const field = useRef<HTMLInputElement>(null);
-  useEffect(() => field.current?.focus(), []);
   return (
-    <>
-      <h2 id="receive-heading">{t('web_receiveHeading')}</h2>
-      <form
-        class="row"
-        aria-labelledby="receive-heading"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const read = readTypedCode(code);
-          if (read.ok) props.onReceive(read.code);
-          else setInvalid(describeCodeError(texts, read.error));
-        }}
-      >
-        <input
-          id="code"
-          ref={field}
-          aria-label={t('codeLabel')}
-          aria-invalid={invalid ? 'true' : undefined}
-          aria-describedby={invalid ? 'code-error' : undefined}
-          placeholder={t('codePlaceholder')}
-          autoComplete="off"
-          autoCapitalize="off"
-          spellcheck={false}
-          enterKeyHint="go"
-          value={code}
-          onInput={(event) => {
-            setCode(event.currentTarget.value);
-            setInvalid(undefined);
-          }}
-        />
-        <button type="submit" id="receive" disabled={!code.trim()}>
-          {t('popup_receiveButton')}
-        </button>
-      </form>
-      {invalid && (
-        <p class="error" id="code-error" role="alert" data-code="CODE_INVALID">
-          {invalid}
-        </p>
-      )}
-    </>
+    <CodeField
+      heading={t('web_receiveHeading')}
+      submitId="receive"
+      errorId="code-error"
+      initial={props.initial}
+      focus
+      onCode={props.onReceive}
+    />
   );
 }
 
-/** Before Accept: where the files go, and how much this browser can keep for them. */
-export function RoomNotice({ view }: { view: SessionView }) {
-  const [room, setRoom] = useState<number | undefined>();
-  const offered = view.transfer?.direction === 'receive' && view.transfer.state === 'offered';
+/**
+ * Where the files go, and how much this browser can keep for them, before Accept; where files
+ * can only wait in memory, on the start screen too (no `view`), before any code is typed.
+ */
+export function RoomNotice({ view }: { view?: SessionView }) {
+  const [room, setRoom] = useState<Room | undefined>();
+  const offered = view?.transfer?.direction === 'receive' && view.transfer.state === 'offered';
+  const home = !view;
   useEffect(() => {
-    if (offered) void storageRoom().then(setRoom, () => undefined);
-  }, [offered]);
-  if (!offered || room === undefined) return null;
+    if (offered || home) void offerRoom().then(setRoom, () => undefined);
+  }, [offered, home]);
+  if (!room || !(offered || home)) return null;
+  if (room.memoryLimit !== undefined) {
+    const bytes = offered ? (room.bytes ?? 0) : room.memoryLimit;
+    return (
+      <p class="status" id="room" data-room={bytes} data-staging="memory">
+        {t('web_roomInMemory', formatBytes(bytes))}
+      </p>
+    );
+  }
+  if (!offered || room.bytes === undefined) return null;
   return (
-    <p class="status" id="room" data-room={room}>
-      {t('web_room', formatBytes(room))}
+    <p class="status" id="room" data-room={room.bytes} data-staging="disk">
+      {/* Where the files go is said beside the folder button, where there is one. */}
+      {t(directoryPicker() ? 'web_roomOnly' : 'web_room', formatBytes(room.bytes))}
     </p>
+  );
+}
+
+/**
+ * Before Accept, where the browser has File System Access: save into a folder the person picks
+ * (folders kept) instead of the downloads (folders flattened into names). Cancelling the
+ * picker keeps the downloads.
+ */
+export function FolderChoice({ view }: { view: SessionView }) {
+  const [chosen, setChosen] = useState(savingFolder);
+  const picker = directoryPicker();
+  const offered = view.transfer?.direction === 'receive' && view.transfer.state === 'offered';
+  if (!picker || !offered) return null;
+  const choose = async () => {
+    try {
+      const folder = await picker({ mode: 'readwrite', id: 'peerbeam-receive' });
+      engine.downloads().useFolder(folder);
+      setChosen(folder.name);
+    } catch {
+      // Cancelled, or refused: the files go to the downloads, as the line says.
+    }
+  };
+  return (
+    <div class="folder-choice">
+      <p class="status" id="folder-chosen">
+        {chosen ? t('web_savingInto', chosen) : t('web_savingToDownloads')}
+      </p>
+      <button type="button" class="secondary" id="choose-folder" onClick={() => void choose()}>
+        {t(chosen ? 'web_changeFolder' : 'web_chooseFolder')}
+      </button>
+    </div>
   );
 }

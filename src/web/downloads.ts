@@ -7,14 +7,22 @@
  * browser copy it from disk to disk into its downloads: memory stays bounded whatever the
  * size, in every browser with OPFS (Chromium, Firefox, Safari, their phone versions), with no
  * permission prompt and no service worker. A service-worker stream would only move the same
- * bytes again; File System Access (a folder picker, which would keep folder structure) exists
- * in desktop Chromium only and is a later addition. A download's name cannot hold a folder:
- * "album/one.jpg" is saved as "album_one.jpg".
+ * bytes again, and would show a file in Downloads before it is verified. A download's name
+ * cannot hold a folder: "album/one.jpg" is saved as "album_one.jpg". Where the browser has File
+ * System Access (desktop Chromium), the person may pick a folder before Accept instead: the
+ * verified copy is streamed into it, folders kept (folder-save.ts).
+ *
+ * A browser without OPFS (staging.ts) has nothing to stream into: its files wait in memory
+ * (memory-scratch.ts), verified the same way, and the same download copies them out. Only
+ * offers within its memory limit get that far; a larger one is refused before Accept.
  *
  * The copy stays until the browser can no longer need it: a download reads the File after
  * saveFile returns, and a page cannot see when it is done. It goes when the next transfer
  * starts, or when the page goes.
  */
+
+import { saveIntoFolder } from './folder-save.js';
+import { setSavingFolder } from './saving-place.js';
 
 /** A download name for a relative path: its folders joined with "_" (a name has no "/"). */
 export const downloadName = (path: string): string => path.split('/').join('_');
@@ -27,13 +35,23 @@ interface Kept {
 
 export class Downloads {
   private kept: Kept[] = [];
+  /** The folder the person picked for this transfer; none: the browser's downloads. */
+  private folder: FileSystemDirectoryHandle | undefined;
 
-  /** Starts the download of `file`, a verified disk-backed copy; keeps it for "again". */
-  save(file: File, path: string, release: () => Promise<void>): void {
+  /** This transfer's files go into `folder` (until the next transfer starts). */
+  useFolder(folder: FileSystemDirectoryHandle): void {
+    this.folder = folder;
+    setSavingFolder(folder.name);
+  }
+
+  /** Starts the download of `file`, a verified copy (on disk, or in memory); keeps it for "again". */
+  async save(file: File, path: string, release: () => Promise<void>): Promise<void> {
     // As octet-stream, so the browser keeps the sender's extension instead of guessing one.
     const url = URL.createObjectURL(file.slice(0, file.size, 'application/octet-stream'));
     this.kept.push({ path, url, release });
-    this.download(url, path);
+    // Resolves once the folder holds the whole file: only then is it shown as saved.
+    if (this.folder) await saveIntoFolder(this.folder, path, file);
+    else this.download(url, path);
   }
 
   /** Downloads the kept files among `paths` once more; how many there were. */
@@ -43,10 +61,12 @@ export class Downloads {
     return wanted.length;
   }
 
-  /** Frees every kept copy (OPFS) and its URL. */
+  /** Frees every kept copy (OPFS, or memory) and its URL. */
   async releaseAll(): Promise<void> {
     const kept = this.kept;
     this.kept = [];
+    this.folder = undefined;
+    setSavingFolder(undefined);
     for (const { url } of kept) URL.revokeObjectURL(url);
     await Promise.allSettled(kept.map(({ release }) => release()));
   }

@@ -19,6 +19,7 @@ import type {
 import type { EngineClient } from '../shared/engine-client.js';
 import { t } from './i18n.js';
 import { webPlatform, type WebPlatform } from './platform-web.js';
+import { showTabViewer } from './tab-viewer.js';
 
 interface Host {
   platform: WebPlatform;
@@ -78,7 +79,7 @@ class WebEngineClient {
 
   private start(): Host {
     if (this.host) return this.host;
-    const platform = webPlatform(
+    const platform: WebPlatform = webPlatform(
       {
         sessionChanged: (view) => this.emit('sessionChanged', view),
         transferEnded: () => undefined,
@@ -88,6 +89,8 @@ class WebEngineClient {
         tabShareChanged: (view) => this.emit('tabShareChanged', view),
       },
       () => t('web_deviceName'),
+      // No viewer tab to open: this page's watch screen plays the share (tab-viewer.ts).
+      (viewerId) => showTabViewer(viewerId, this),
     );
     const engine = new Engine(platform);
     const handlers = pageHandlers(engine, { takeBatch, tabShareStarted: () => undefined });

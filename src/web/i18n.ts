@@ -15,6 +15,8 @@ import {
   webTexts,
   type WebTexts,
 } from '../web-viewer/texts.js';
+import { savingFolder } from './saving-place.js';
+import { stagesInMemory } from './staging.js';
 
 export type MessageKey = Extension.MessageKey;
 
@@ -28,10 +30,20 @@ export function webTranslator(texts: WebTexts): typeof Extension.t {
 
 export const texts = webTexts(navigator.languages);
 
-export const t = webTranslator(texts);
+const translate = webTranslator(texts);
+
+export const t: typeof Extension.t = (key, ...substitutions) => {
+  // The finish says where the files went: a picked folder, or the downloads.
+  const folder = key === 'popup_finishWhere' ? savingFolder() : undefined;
+  return folder ? texts.t('web_finishWhereFolder', folder) : translate(key, ...substitutions);
+};
 
 export const describeError: typeof Extension.describeError = (error: ErrorData) => {
-  const own = `web_error_${error.code}`;
+  // Files waiting in memory: the limit is this browser's, and the way out another browser.
+  const own =
+    error.code === 'NO_ROOM' && stagesInMemory()
+      ? 'web_error_NO_ROOM_IN_MEMORY'
+      : `web_error_${error.code}`;
   return hasKey(own) ? texts.t(own, error.message) : webError(texts, error);
 };
 

@@ -1,32 +1,68 @@
 /**
  * The engine's third host (DESIGN.md "One engine, three hosts"): the no-install web page runs
  * the engine itself, and this is its platform. Settings are the page's own server (it trusts
- * the server that serves it); received files become downloads of their verified disk copy
- * (downloads.ts); the room for an offer is what is left of the page's storage quota, so an
- * offer too large for this browser is refused before Accept; a page cannot capture a tab.
+ * the server that serves it); received files wait on disk (OPFS) or, in a browser without it,
+ * in memory (staging.ts), and become downloads of their verified copy (downloads.ts); the room
+ * for an offer is what is left of the page's storage quota, or of the memory limit, so an
+ * offer too large for this browser is refused before Accept; a page cannot capture a tab, and
+ * plays a watched one on its own watch screen (tab-viewer.ts).
  */
 import { PeerbeamError } from '../core/errors.js';
 import { signalingUrlFor } from '../core/tab-links.js';
+import { opfsScratch, type Scratch } from '../engine/opfs-scratch.js';
 import type { EngineEvents, Platform } from '../engine/platform.js';
 import { Downloads } from './downloads.js';
+import { MemoryScratch, memoryLimit } from './memory-scratch.js';
+import { sweepLeftovers } from './opfs-sweep.js';
+import { staging, stagesInMemory } from './staging.js';
 
 export interface WebPlatform extends Platform {
   readonly downloads: Downloads;
 }
 
-/** Whether this browser can stream received files to disk (OPFS, as the engine writes it). */
-export const canStageOnDisk = (): boolean =>
-  typeof navigator.storage?.getDirectory === 'function' && typeof Worker === 'function';
+/** The page's one memory scratch (its room is shared by every transfer of the page). */
+let memory: MemoryScratch | undefined;
+const memoryScratch = (): MemoryScratch =>
+  (memory ??= new MemoryScratch(memoryLimit(matchMedia('(pointer: coarse)').matches)));
 
-/** Bytes the page may still store (quota minus usage); 0 without OPFS, undefined if unknown. */
-export async function storageRoom(): Promise<number | undefined> {
-  if (!canStageOnDisk()) return 0;
-  const { quota, usage } = await navigator.storage.estimate();
-  return quota === undefined ? undefined : Math.max(0, quota - (usage ?? 0));
+/** The scratch the engine's receiver writes to: the one this browser stages files in. */
+const stagedScratch = (): Scratch => (stagesInMemory() ? memoryScratch() : opfsScratch);
+const webScratch: Scratch = {
+  createWriter: () => stagedScratch().createWriter(),
+  file: (transferId, index) => stagedScratch().file(transferId, index),
+  remove: (transferId, index) => stagedScratch().remove(transferId, index),
+};
+
+export interface Room {
+  /** Bytes a new offer may take now; undefined if the browser does not say. */
+  bytes: number | undefined;
+  /** Set when files wait in memory: the most this page ever takes at once. */
+  memoryLimit?: number;
 }
 
-export function webPlatform(events: EngineEvents, deviceName: () => string): WebPlatform {
+/** What this page can take for an offer now: its storage quota left, or its memory left. */
+export async function offerRoom(): Promise<Room> {
+  if ((await staging()) === 'memory') {
+    const scratch = memoryScratch();
+    return { bytes: scratch.room(), memoryLimit: scratch.limit };
+  }
+  const { quota, usage } = await navigator.storage.estimate();
+  return { bytes: quota === undefined ? undefined : Math.max(0, quota - (usage ?? 0)) };
+}
+
+/** Bytes an offer may take (what the engine checks before an offer is shown). */
+export const storageRoom = async (): Promise<number | undefined> => (await offerRoom()).bytes;
+
+export function webPlatform(
+  events: EngineEvents,
+  deviceName: () => string,
+  openTabViewer: Platform['openTabViewer'],
+): WebPlatform {
   const downloads = new Downloads();
+  // Before the first offer is weighed (and so before anything is written): leftovers go first.
+  const swept = staging()
+    .then((staged) => (staged === 'disk' ? sweepLeftovers() : undefined))
+    .catch(() => undefined);
   let holds = 0;
   // Leaving the page ends its sessions: while one runs, the browser asks first.
   const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -38,15 +74,15 @@ export function webPlatform(events: EngineEvents, deviceName: () => string): Web
       signalingUrl: signalingUrlFor(location.href),
       deviceName: deviceName(),
     }),
-    async saveFile(file, relativePath, release) {
-      downloads.save(file, relativePath, release);
+    saveFile: (file, relativePath, release) => downloads.save(file, relativePath, release),
+    room: async () => {
+      await swept;
+      return storageRoom();
     },
-    room: storageRoom,
+    scratch: webScratch,
     captureTab: () =>
       Promise.reject(new PeerbeamError('TAB_SHARE_UNSUPPORTED', 'a web page cannot capture a tab')),
-    // A tab is watched on the watch screen, which holds its own connection (web-viewer/).
-    openTabViewer: () =>
-      Promise.reject(new PeerbeamError('TAB_SHARE_UNSUPPORTED', 'watch on the watch screen')),
+    openTabViewer,
     keepAlive() {
       if (holds++ === 0) addEventListener('beforeunload', warn);
       let held = true;

@@ -24,6 +24,17 @@ export interface WebPeerBrowser {
 export async function launchWebPeerBrowser(options: {
   locale?: string;
   viewport?: { width: number; height: number };
+  /**
+   * A browser without the Origin Private File System (older Safari and Firefox, Firefox's
+   * private windows): `navigator.storage.getDirectory` is gone before any page script runs.
+   */
+  withoutOpfs?: boolean;
+  /**
+   * Stands in for the person choosing a folder in File System Access's picker (a native dialog
+   * a test cannot answer): `showDirectoryPicker` gives the page's OPFS folder of this name, a
+   * real directory handle, so everything after the dialog runs as it would.
+   */
+  pickFolder?: string;
 }): Promise<WebPeerBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'peerbeam-web-peer-'));
   const downloads = join(profile, 'downloads');
@@ -44,6 +55,19 @@ export async function launchWebPeerBrowser(options: {
     viewport: options.viewport ?? { width: 360, height: 740 },
     locale: options.locale ?? 'en-US',
   });
+  if (options.withoutOpfs) {
+    await context.addInitScript(() => {
+      delete (StorageManager.prototype as Partial<StorageManager>).getDirectory;
+    });
+  }
+  if (options.pickFolder) {
+    await context.addInitScript((name: string) => {
+      Object.assign(window, {
+        showDirectoryPicker: async () =>
+          (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true }),
+      });
+    }, options.pickFolder);
+  }
   // Playwright renames downloads to GUIDs; the browser's own behaviour keeps their names.
   const first = context.pages()[0] ?? (await context.newPage());
   const cdp = await context.newCDPSession(first);
