@@ -124,11 +124,15 @@ describe('a browser that cannot stage files on disk (no OPFS) receives in memory
     );
     // Never offered: no Accept; the sender hears it did not go.
     expect(await page.locator('#accept').count()).toBe(0);
-    await sendPage
-      .locator('#transfer[data-state="cancelled"], #transfer[data-state="failed"]')
-      .waitFor({ timeout: 15_000 });
-    expect(await sendPage.locator('#session-error').textContent()).toMatch(/cancelled/);
+    await sendPage.locator('#transfer[data-state="failed"]').waitFor({ timeout: 15_000 });
+    // …and why: the receiving browser's limit, and what to do instead.
+    const told = sendPage.locator('#session-error');
+    expect(await told.getAttribute('data-code')).toBe('PEER_NO_ROOM');
+    expect(await told.textContent()).toMatch(
+      /receiver's browser can keep only 250\u00a0MB.*Nothing was sent.*Peerbeam extension/,
+    );
     await page.screenshot({ path: `${SHOTS}/refused-in-memory-en-US.png` });
+    await sendPage.screenshot({ path: `${SHOTS}/refused-in-memory-sender-en-US.png` });
     expect(await listFiles(noDisk.downloads)).toEqual([]);
     await Promise.all([page.close(), sendPage.close(), rm(huge)]);
   });

@@ -221,12 +221,10 @@ describe('bad input on the web page: each a clear message, nothing partial left 
     const said = await sessionError(page);
     expect(said.code).toBe('NO_ROOM');
     expect(said.text).toMatch(/can keep only .*B here.*Nothing was saved/);
-    // Never offered: no Accept, and the sender hears it did not go.
+    // Never offered: no Accept, and the sender hears it did not go, and why.
     expect(await page.locator('#accept').count()).toBe(0);
-    await sendPage
-      .locator('#transfer[data-state="cancelled"], #transfer[data-state="failed"], #session-error')
-      .first()
-      .waitFor({ timeout: 15_000 });
+    await sendPage.locator('#session-error[data-code="PEER_NO_ROOM"]').waitFor({ timeout: 15_000 });
+    expect(await sendPage.locator('#transfer').getAttribute('data-state')).toBe('failed');
     expect(await listFiles(web.downloads)).toEqual([]);
     await Promise.all([page.close(), sendPage.close(), rm(huge)]);
   });

@@ -61,6 +61,8 @@ export const ERROR_CODES = [
   'DEVICE_NAME_INVALID',
   /** Receive: the offer is larger than this browser can keep for it (message: the room). */
   'NO_ROOM',
+  /** The receiver refused the offer: its browser has room for less (message: how much). */
+  'PEER_NO_ROOM',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -30,8 +30,10 @@ import { z } from 'zod';
  * Bumped on any incompatible change; a mismatch closes with CloseCode.PROTOCOL_MISMATCH.
  * 2: a paired device may answer `connect` with `bye{BUSY | RATE_LIMITED | REFUSED}` and refuse
  * a link (`link-ack{refused}`), which version 1 would read as tampering.
+ * 3: a receiver that has too little room refuses an offer with `cancel{noRoom}` (the bytes it
+ * can take, so the sender can say why), which version 2 would read as tampering.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** WebSocket close codes (4000–4999 are for applications, RFC 6455 §7.4.2). */
 export const CloseCode = {

@@ -78,7 +78,8 @@ export const TransferControl = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('file-end'), index: FileIndex, blake3: Blake3Hex }),
   z.strictObject({ t: z.literal('file-result'), index: FileIndex, ok: z.boolean() }),
   z.strictObject({ t: z.literal('done') }),
-  z.strictObject({ t: z.literal('cancel') }),
+  /** `noRoom`: the receiver refused the offer, having room for only this many bytes. */
+  z.strictObject({ t: z.literal('cancel'), noRoom: ByteCount.optional() }),
   z.strictObject({ t: z.literal('chat'), text: z.string().max(4000) }),
 ]);
 export type TransferControl = z.infer<typeof TransferControl>;

@@ -184,7 +184,7 @@ describe('the file receiver keeps only what arrived whole, in order and verified
 });
 
 describe('an offer larger than this browser can keep is refused before Accept', () => {
-  it('refuses an offer larger than the room the host has: NO_ROOM naming the room, no writer, nothing saved', async () => {
+  it('refuses an offer larger than the room the host has: NO_ROOM naming the room, the sender told the room, no writer, nothing saved', async () => {
     const setup = receiving(async () => 1500);
     setup.control({
       t: 'manifest',
@@ -197,7 +197,7 @@ describe('an offer larger than this browser can keep is refused before Accept', 
     const error = await setup.end;
     expect(error?.code).toBe('NO_ROOM');
     expect(error?.message).toBe('1.5\u00a0KB');
-    expect(setup.channel.controls.at(-1)).toEqual({ t: 'cancel' });
+    expect(setup.channel.controls.at(-1)).toEqual({ t: 'cancel', noRoom: 1500 });
     expect(setup.receiver.progress).toBeUndefined();
     expect(setup.scratch.writers).toBe(0);
     expect(setup.saved).toEqual([]);

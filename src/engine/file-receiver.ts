@@ -244,7 +244,7 @@ export class FileReceiver {
     const room = await this.room?.().catch(() => undefined);
     if (room !== undefined && total > room) {
       // Before the offer is shown or a writer starts: nothing is written, nothing partial.
-      return this.fail(new PeerbeamError('NO_ROOM', formatBytes(room)));
+      return this.fail(new PeerbeamError('NO_ROOM', formatBytes(room)), { noRoom: room });
     }
     this.paths = safeUniquePaths(this.manifest.map((entry) => entry.path));
     this.progress = new TransferProgress(
@@ -368,8 +368,9 @@ export class FileReceiver {
     }
   }
 
-  private fail(error: PeerbeamError): void {
-    this.send({ t: 'cancel' });
+  /** Ends the transfer; the sender is told (`noRoom`: why, so it can say so). */
+  private fail(error: PeerbeamError, why: { noRoom?: number } = {}): void {
+    this.send({ t: 'cancel', ...why });
     this.finish('failed', error);
   }
 

@@ -12,6 +12,7 @@
  */
 import { createBLAKE3, type IHasher } from 'hash-wasm';
 import { PeerbeamError } from '../core/errors.js';
+import { formatBytes } from '../core/progress.js';
 import {
   CHECKPOINT_BYTES,
   CHUNK_HEADER_BYTES,
@@ -165,7 +166,12 @@ export class FileSender {
         this.finish('complete');
         return;
       case 'cancel':
-        this.finish('cancelled', new PeerbeamError('CANCELLED', 'the receiver cancelled'));
+        if (message.noRoom !== undefined) {
+          // Refused before Accept: the receiving browser cannot keep this much.
+          this.finish('failed', new PeerbeamError('PEER_NO_ROOM', formatBytes(message.noRoom)));
+        } else {
+          this.finish('cancelled', new PeerbeamError('CANCELLED', 'the receiver cancelled'));
+        }
         return;
       default:
         return;
