@@ -109,6 +109,12 @@ export function videoEncoding(quality: TabQuality): {
 //   busy loops was lowered to 15 fps after 30 s, once, and not within 60 s, once; under four
 //   after 10 s; each time back at 30 fps within 4 s of the load going).
 // - 30 → 15, not 20: every second captured frame, so frames stay evenly spaced.
+// - Open (issue #18): under the one-core hog at 1080p this policy's 15 fps cap costs latency.
+//   With it, p50 1.37× bare over 12 rounds (viewer jitter buffer 273 against 179 ms); with the
+//   policy switched off (the encoder skipping frames on its own, maintain-resolution), 0.93×
+//   over 8 rounds (215 against 225 ms). At 720p under the hog it never acts: 0.97× over 12.
+//   The next step is a rung that lowers the frame rate without a hard cap, or resolution first
+//   when the encoder's own skipping already keeps up.
 
 /** What a video sender did over one interval (differences of its getStats counters). */
 export interface SenderSample {
