@@ -122,6 +122,26 @@ async function firefoxPage(path: string): Promise<FirefoxPage> {
  * Firefox's popup on its home screen: it re-attaches to the last session, which a person
  * ends with Cancel while it runs, Start over once it has ended.
  */
+/** Chromium's send page offers `names` (under `source`) by code; Firefox's popup is at Accept. */
+async function chromiumOffersToFirefox(
+  source: string,
+  names: string[],
+): Promise<{ sendPage: Page; popup: FirefoxPage }> {
+  const sendPage = await chromium.context.newPage();
+  await sendPage.goto(`chrome-extension://${chromium.extensionId}/src/send/send.html`);
+  await sendPage.setInputFiles(
+    '#pick-files',
+    names.map((name) => join(source, name)),
+  );
+  await sendPage.click('#send-by-code');
+  const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
+  const popup = await firefoxHome();
+  await popup.fill('#code', code);
+  await popup.click('#connect');
+  await popup.waitFor('#transfer[data-state="offered"]', 30_000);
+  return { sendPage, popup };
+}
+
 async function firefoxHome(): Promise<FirefoxPage> {
   const popup = await firefoxPage('src/popup/popup.html');
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -203,19 +223,7 @@ describe('Firefox and Chromium', () => {
   it('a Chromium extension sends files by code and a Firefox extension receives them byte-identical', async () => {
     const source = join(work, 'from-chromium');
     const expected = await sourceFiles(source);
-    const sendPage = await chromium.context.newPage();
-    await sendPage.goto(`chrome-extension://${chromium.extensionId}/src/send/send.html`);
-    await sendPage.setInputFiles(
-      '#pick-files',
-      [...expected.keys()].map((name) => join(source, name)),
-    );
-    await sendPage.click('#send-by-code');
-    const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
-
-    const popup = await firefoxHome();
-    await popup.fill('#code', code);
-    await popup.click('#connect');
-    await popup.waitFor('#transfer[data-state="offered"]', 30_000);
+    const { sendPage, popup } = await chromiumOffersToFirefox(source, [...expected.keys()]);
     expect(await popup.text('#transfer')).toContain('Chrome desktop');
     await popup.click('#accept');
     await popup
@@ -616,19 +624,7 @@ describe("Firefox's background page stopped mid-transfer", () => {
   it('a running transfer resumes after the Firefox background page is stopped: Firefox receiving', async () => {
     const source = join(work, 'resume-to-firefox');
     const expected = await resumeFiles(source);
-    const sendPage = await chromium.context.newPage();
-    await sendPage.goto(`chrome-extension://${chromium.extensionId}/src/send/send.html`);
-    await sendPage.setInputFiles(
-      '#pick-files',
-      [...expected.keys()].map((name) => join(source, name)),
-    );
-    await sendPage.click('#send-by-code');
-    const code = (await sendPage.locator('#session-code').textContent({ timeout: 15_000 }))!.trim();
-
-    const popup = await firefoxHome();
-    await popup.fill('#code', code);
-    await popup.click('#connect');
-    await popup.waitFor('#transfer[data-state="offered"]', 30_000);
+    const { sendPage, popup } = await chromiumOffersToFirefox(source, [...expected.keys()]);
     await popup.click('#accept');
     // No page of the extension open: nothing but Firefox itself can start the page again.
     await popup.close();

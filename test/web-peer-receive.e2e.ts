@@ -20,6 +20,7 @@ import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { launchWebPeerBrowser, type WebPeerBrowser } from './harness/web-page.js';
 import {
   SAMPLE_FILES,
+  expectEveryFileSaved,
   expectSampleDownloads,
   pickThreeFilesAndAFolder,
   receiveOnWebPage,
@@ -189,10 +190,7 @@ describe('web page → web page, no extension on either side', () => {
     expect(await page.locator('#transfer').textContent()).toContain('Web browser');
     await page.click('#accept');
     await Promise.all([transfer(page, 'complete'), transfer(sender, 'complete')]);
-    const states = await page
-      .locator('#transfer li[data-state]')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
-    expect(states).toEqual(Array(5).fill('saved'));
+    await expectEveryFileSaved(page, SAMPLE_FILES.length);
     await expectSampleDownloads(web.downloads, source);
     await Promise.all([page.close(), sender.close()]);
   }, 120_000);

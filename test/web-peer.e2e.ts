@@ -26,6 +26,7 @@ import { PHONE, smallTargets } from './harness/watch-page.js';
 import { launchWebPeerBrowser, type WebPeerBrowser } from './harness/web-page.js';
 import {
   SAMPLE_FILES,
+  expectEveryFileSaved,
   expectSampleDownloads,
   pickThreeFilesAndAFolder,
   receiveOnWebPage,
@@ -96,11 +97,7 @@ describe('the web page is a full Peerbeam peer, interoperating with the extensio
     expect(page.url()).toBe(`${signaling.httpUrl}/`);
     await page.click('#accept');
     await Promise.all([transfer(page, 'complete'), transfer(sendPage, 'complete')]);
-    // Shown as done only once verified and saved: every file's row says saved.
-    const states = await page
-      .locator('#transfer li[data-state]')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
-    expect(states).toEqual(Array(5).fill('saved'));
+    await expectEveryFileSaved(page, SAMPLE_FILES.length);
 
     // A download's name holds no folder: album/one.jpg is saved as album_one.jpg.
     await expectSampleDownloads(web.downloads, source);

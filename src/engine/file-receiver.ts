@@ -20,7 +20,7 @@ import {
   type TransferControl,
 } from '../core/transfer-protocol.js';
 import type { WriterReply, WriterRequest } from './opfs-messages.js';
-import { opfsScratch, type Scratch, type WriterPort } from './opfs-scratch.js';
+import { discardCopies, opfsScratch, type Scratch, type WriterPort } from './opfs-scratch.js';
 import { TransferProgress } from './transfer-progress.js';
 
 /** Saves a verified file (the scratch copy); resolves when the host has it. `release` deletes
@@ -52,9 +52,6 @@ export interface ReceiverCheckpoint {
   /** Files that did not match their checksum (never saved). */
   failed: number[];
 }
-
-/** How long a retiring writer worker may take to delete partial copies. */
-const WORKER_DISCARD_MS = 10_000;
 
 export class FileReceiver {
   progress: TransferProgress | undefined;
@@ -390,12 +387,6 @@ export class FileReceiver {
     this.worker = undefined;
     if (!worker) return;
     if (!discard) return worker.terminate();
-    const deadline = setTimeout(() => worker.terminate(), WORKER_DISCARD_MS);
-    worker.onmessage = (event: MessageEvent<WriterReply>) => {
-      if (event.data.op !== 'discarded') return;
-      clearTimeout(deadline);
-      worker.terminate();
-    };
-    worker.postMessage({ op: 'discard', transferId: this.transferId } satisfies WriterRequest);
+    void discardCopies(worker, this.transferId);
   }
 }

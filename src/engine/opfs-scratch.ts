@@ -12,6 +12,25 @@ export interface WriterPort {
   terminate(): void;
 }
 
+/** How long a writer may take to delete a transfer's copies before it is ended anyway. */
+const DISCARD_MS = 10_000;
+
+/** Has `writer` delete what `transferId` left in scratch space, then ends it. */
+export function discardCopies(writer: WriterPort, transferId: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(deadline);
+      writer.terminate();
+      resolve();
+    };
+    const deadline = setTimeout(done, DISCARD_MS);
+    writer.onmessage = (event: MessageEvent<WriterReply>) => {
+      if (event.data.op === 'discarded') done();
+    };
+    writer.postMessage({ op: 'discard', transferId } satisfies WriterRequest);
+  });
+}
+
 export interface Scratch {
   /** A writer for one transfer; requests run in order, each answered (WriterReply). */
   createWriter(): WriterPort;

@@ -19,8 +19,7 @@ import type { IceServer } from '../core/protocol.js';
 import type { PeerIdentity } from '../rtc/established.js';
 import type { ReceiverCheckpoint } from './file-receiver.js';
 import type { OutgoingFile, SenderCheckpoint } from './file-sender.js';
-import type { WriterReply, WriterRequest } from './opfs-messages.js';
-import type { Scratch } from './opfs-scratch.js';
+import { discardCopies, type Scratch } from './opfs-scratch.js';
 import { RECOVERY_TIMINGS } from './recovery-policy.js';
 import type { SessionRole } from './views.js';
 
@@ -139,22 +138,6 @@ export class TransferKeeper {
   }
 }
 
-/** How long deleting a dropped transfer's copies may take. */
-const DISCARD_MS = 10_000;
-
 /** Deletes what a transfer that will not be resumed left in scratch space. */
-export function discardScratch(scratch: Scratch, transferId: string): Promise<void> {
-  const writer = scratch.createWriter();
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      writer.terminate();
-      resolve();
-    };
-    const timer = setTimeout(done, DISCARD_MS);
-    writer.onmessage = (event: MessageEvent<WriterReply>) => {
-      if (event.data.op === 'discarded') done();
-    };
-    writer.postMessage({ op: 'discard', transferId } satisfies WriterRequest);
-  });
-}
+export const discardScratch = (scratch: Scratch, transferId: string): Promise<void> =>
+  discardCopies(scratch.createWriter(), transferId);

@@ -28,8 +28,8 @@ import { KeepAwake } from './keep-awake.js';
 import { CAPTURE_DESK, Captures } from './captures.js';
 import { firefoxPlatform } from './platform-firefox.js';
 import { hostIdleGraceMs } from '../shared/host-grace.js';
-import { onWake, wakeWhile } from './wake-alarm.js';
-import { onResumeWake } from './transfer-records.js';
+import { linkWake } from './wake-alarm.js';
+import { resumeWake } from './transfer-records.js';
 
 // Awake from the start: until the engine knows its devices, it cannot tell whether it may sleep.
 const keepAwake = new KeepAwake();
@@ -72,12 +72,12 @@ const captures = new Captures({
 const storedWorkChanged = () => {
   void watch.refresh();
   storedWork()
-    .then((work) => wakeWhile(work.pairedDevices > 0 || work.queuedLinks > 0))
+    .then((work) => linkWake.wakeWhile(work.pairedDevices > 0 || work.queuedLinks > 0))
     .catch((error: unknown) => console.warn('peerbeam: cannot set the wake alarm', error));
 };
-onWake(() => activity());
+linkWake.onWake(() => activity());
 // A transfer the page was stopped under: the engine takes it up again as it starts.
-onResumeWake(() => activity());
+resumeWake.onWake(() => activity());
 
 const platform = firefoxPlatform(
   { hold, storedWorkChanged },

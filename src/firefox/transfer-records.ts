@@ -13,35 +13,23 @@
  */
 import browser from 'webextension-polyfill';
 import type { ResumableTransfer, TransferStore } from '../engine/resumable-transfer.js';
+import { wakeAlarm } from './wake-alarm.js';
 
 const PREFIX = 'transfer:';
-export const RESUME_ALARM = 'peerbeam-resume';
-/** How often a stopped page is woken while a transfer waits in it (Firefox sets no minimum). */
-export const RESUME_WAKE_MINUTES = 5 / 60;
+/** Every 5 s while a transfer waits in a stopped page (Firefox sets no minimum). */
+export const resumeWake = wakeAlarm('peerbeam-resume', 5 / 60);
 
-async function keys(): Promise<string[]> {
-  return Object.keys(await browser.storage.session.get(null)).filter((key) =>
-    key.startsWith(PREFIX),
-  );
+async function load(): Promise<ResumableTransfer[]> {
+  const all = await browser.storage.session.get(null);
+  return Object.entries(all)
+    .filter(([key]) => key.startsWith(PREFIX))
+    .map(([, value]) => value as ResumableTransfer);
 }
 
-async function wakeWhileKept(): Promise<void> {
-  const kept = (await keys()).length > 0;
-  const alarm = await browser.alarms.get(RESUME_ALARM);
-  if (kept && !alarm) {
-    await browser.alarms.create(RESUME_ALARM, { periodInMinutes: RESUME_WAKE_MINUTES });
-  } else if (!kept && alarm) {
-    await browser.alarms.clear(RESUME_ALARM);
-  }
-}
+const wakeWhileKept = async (): Promise<void> => resumeWake.wakeWhile((await load()).length > 0);
 
 export const transferRecords: TransferStore = {
-  async load() {
-    const all = await browser.storage.session.get(null);
-    return Object.entries(all)
-      .filter(([key]) => key.startsWith(PREFIX))
-      .map(([, value]) => value as ResumableTransfer);
-  },
+  load,
   async save(record) {
     await browser.storage.session.set({ [PREFIX + record.id]: record });
     await wakeWhileKept();
@@ -51,13 +39,3 @@ export const transferRecords: TransferStore = {
     await wakeWhileKept();
   },
 };
-
-/**
- * Registered at top level: Firefox starts a stopped page for an alarm only if its listener was
- * there. Waking is all it is for: the engine resumes what it finds when it starts.
- */
-export function onResumeWake(woke: () => void): void {
-  browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === RESUME_ALARM) woke();
-  });
-}

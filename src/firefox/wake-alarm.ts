@@ -8,8 +8,6 @@
  */
 import browser from 'webextension-polyfill';
 
-const WAKE_ALARM = 'peerbeam-wake';
-
 /** The test build wakes sooner (vite.config.ts), so the e2e suite need not wait a minute. */
 declare const __PEERBEAM_TEST_WAKE_MINUTES__: number | undefined;
 
@@ -17,22 +15,31 @@ declare const __PEERBEAM_TEST_WAKE_MINUTES__: number | undefined;
 export const WAKE_PERIOD_MINUTES =
   typeof __PEERBEAM_TEST_WAKE_MINUTES__ === 'number' ? __PEERBEAM_TEST_WAKE_MINUTES__ : 1;
 
-/** Keeps the wake alarm set while `needed`, and cleared otherwise. */
-export async function wakeWhile(needed: boolean): Promise<void> {
-  const alarm = await browser.alarms.get(WAKE_ALARM);
-  if (needed && !alarm) {
-    await browser.alarms.create(WAKE_ALARM, { periodInMinutes: WAKE_PERIOD_MINUTES });
-  } else if (!needed && alarm) {
-    await browser.alarms.clear(WAKE_ALARM);
-  }
+/** A periodic alarm that starts a stopped page again while it is set. */
+export interface WakeAlarm {
+  /** Keeps the alarm set while `needed`, and cleared otherwise. */
+  wakeWhile(needed: boolean): Promise<void>;
+  /**
+   * Registered at top level: Firefox starts a stopped page for an alarm only if the listener
+   * was there. Waking is all it is for: the engine starts with the page.
+   */
+  onWake(woke: () => void): void;
 }
 
-/**
- * Registered at top level: Firefox starts a stopped page for an alarm only if the listener was
- * there. Waking is all it is for: the engine starts with the page.
- */
-export function onWake(woke: () => void): void {
-  browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === WAKE_ALARM) woke();
-  });
+export function wakeAlarm(name: string, periodInMinutes: number): WakeAlarm {
+  return {
+    async wakeWhile(needed) {
+      const alarm = await browser.alarms.get(name);
+      if (needed && !alarm) await browser.alarms.create(name, { periodInMinutes });
+      else if (!needed && alarm) await browser.alarms.clear(name);
+    },
+    onWake(woke) {
+      browser.alarms.onAlarm.addListener((alarm) => {
+        if (alarm.name === name) woke();
+      });
+    },
+  };
 }
+
+/** While there are paired devices or queued links. */
+export const linkWake = wakeAlarm('peerbeam-wake', WAKE_PERIOD_MINUTES);

@@ -50,9 +50,6 @@ export async function offerRoom(): Promise<Room> {
   return { bytes: quota === undefined ? undefined : Math.max(0, quota - (usage ?? 0)) };
 }
 
-/** Bytes an offer may take (what the engine checks before an offer is shown). */
-export const storageRoom = async (): Promise<number | undefined> => (await offerRoom()).bytes;
-
 export function webPlatform(
   events: EngineEvents,
   deviceName: () => string,
@@ -77,7 +74,7 @@ export function webPlatform(
     saveFile: (file, relativePath, release) => downloads.save(file, relativePath, release),
     room: async () => {
       await swept;
-      return storageRoom();
+      return (await offerRoom()).bytes;
     },
     scratch: webScratch,
     captureTab: () =>

@@ -82,3 +82,11 @@ export async function expectSampleDownloads(downloads: string, source: string): 
     );
   }
 }
+
+/** Shown as done only once verified and saved: every file's row on `page` says saved. */
+export async function expectEveryFileSaved(page: Page, count: number): Promise<void> {
+  const states = await page
+    .locator('#transfer li[data-state]')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-state')));
+  expect(states).toEqual(Array(count).fill('saved'));
+}
