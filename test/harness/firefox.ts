@@ -7,6 +7,7 @@
  * Each launch gets a temporary profile with a fixed extension UUID (so its URLs are known),
  * loopback ICE candidates, and downloads saved without asking into `downloadsDir`.
  */
+import { tethered } from './tethered.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -339,15 +340,14 @@ export async function launchFirefox(options: FirefoxLaunchOptions): Promise<Peer
 
   const output: string[] = [];
   const child: ChildProcess = spawn(
-    FIREFOX,
-    [
+    ...tethered(FIREFOX, [
       '--marionette',
       ...(options.display ? [] : ['--headless']),
       '--remote-allow-system-access',
       '--no-remote',
       '--profile',
       profileDir,
-    ],
+    ]),
     {
       // Its own process group: closing ends Firefox and every content process it started.
       detached: true,

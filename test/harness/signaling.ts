@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { ROOT } from './paths.js';
+import { tethered } from './tethered.js';
 
 export interface RunningSignaling {
   url: string;
@@ -15,11 +16,14 @@ export interface RunningSignaling {
  * for its "listening" line. `env` overrides its configuration (limits, TURN).
  */
 export async function startSignaling(env: Record<string, string> = {}): Promise<RunningSignaling> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    ...tethered(process.execPath, ['--import', 'tsx', 'signaling/main.ts']),
+    {
+      cwd: ROOT,
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const lines = createInterface({ input: child.stdout! });

@@ -3,6 +3,7 @@
  * getDisplayMedia picker only grants a screen on a display (../shared/FIREFOX-TESTING.md).
  * Started and stopped by PID, never by name.
  */
+import { tethered } from './tethered.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -24,8 +25,14 @@ export async function startXvfb(): Promise<RunningXvfb> {
   while (existsSync(`/tmp/.X${number}-lock`) || existsSync(`/tmp/.X11-unix/X${number}`)) number++;
   const display = `:${number}`;
   const child = spawn(
-    XVFB,
-    [display, '-screen', '0', `${SCREEN.width}x${SCREEN.height}x24`, '-nolisten', 'tcp'],
+    ...tethered(XVFB, [
+      display,
+      '-screen',
+      '0',
+      `${SCREEN.width}x${SCREEN.height}x24`,
+      '-nolisten',
+      'tcp',
+    ]),
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let said = '';

@@ -2,6 +2,7 @@
  * Helpers for the signaling tests: a real server on a free port and real `ws` clients. Every
  * wait is bounded, so a broken server fails a test instead of hanging it.
  */
+import { tethered } from '../harness/tethered.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -269,7 +270,7 @@ export interface SignalingProcess {
 export async function startSignalingProcess(
   env: Record<string, string>,
 ): Promise<SignalingProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+  const child = spawn(...tethered(process.execPath, ['--import', 'tsx', 'signaling/main.ts']), {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
