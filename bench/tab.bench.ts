@@ -7,7 +7,8 @@
  *
  * - Peerbeam: the real product path. Popup → "Share this tab" (offscreen capture, sealed
  *   signaling, one connection per viewer) → the other browser's popup takes the code → the
- *   extension's viewer page plays it; the probe decodes that page's <video>.
+ *   extension's viewer page plays it; the probe decodes that page's <video>. Both popups are
+ *   closed while it is measured, as a real popup closes once its person clicks elsewhere.
  * - bare: the baseline in the same two browsers, same run: a plain page captures the same tab
  *   with the same capture constraints (a stream id for that page's tab) and sends it over a
  *   plain RTCPeerConnection with default settings to a plain page; SDP passed by this process.
@@ -158,7 +159,7 @@ function traceSender(sender: StatsReader): { stop(): Promise<string> } {
         .slice(1)
         .map((b, i) => {
           const f = figures([snapshots[i]!, b], [{ at: 0 }, { at: 1 }]);
-          return `${b.out?.cap ?? '?'}:${fmt(f.encodedFps)}f×${fmt(f.encodeMs)}ms${f.cpuLimited > 0 ? ` cpu${fmt(100 * f.cpuLimited)}%` : ''}${f.bandwidthLimited > 0 ? ` bw${fmt(100 * f.bandwidthLimited)}%` : ''}`;
+          return `${b.out?.cap ?? '?'}:${fmt(f.encodedFps)}f×${fmt(f.encodeMs)}ms${f.notEncoded > 0 ? ` skip${fmt(f.notEncoded)}` : ''}${f.sendDelayMs >= 1 ? ` pace${fmt(f.sendDelayMs)}ms` : ''}${f.cpuLimited > 0 ? ` cpu${fmt(100 * f.cpuLimited)}%` : ''}${f.bandwidthLimited > 0 ? ` bw${fmt(100 * f.bandwidthLimited)}%` : ''}`;
         })
         .join(' | ');
     },
@@ -279,7 +280,7 @@ class Bench {
 
   /** The product: popup → Share this tab → code → the viewer's popup → viewer page. */
   async peerbeam(quality: TabQuality): Promise<Run> {
-    const sharerPopup = await this.sharer.openPopup();
+    let sharerPopup = await this.sharer.openPopup();
     const viewerPopup = new Popup(await this.viewer.openPopup());
     let viewerPage: Page | undefined;
     let offscreen: StatsReader | undefined;
@@ -300,8 +301,14 @@ class Bench {
       viewerPage = await opened;
       await viewerPage.locator('body[data-state="playing"]').waitFor({ timeout: 20_000 });
       await startDecoding(viewerPage);
-      offscreen = await offscreenStats(this.sharer.context, sharerPopup);
+      offscreen = await offscreenStats(this.sharer.context, this.painted);
+      // A real popup closes as soon as its person clicks elsewhere (the sharer back into the
+      // tab, the viewer into the viewer's tab); as tabs here they would stay open and paint,
+      // costing CPU the bare path does not pay. The sharer opens the popup again to look.
+      await Promise.all([viewerPopup.page.close(), sharerPopup.close()]);
       const run = await measure(viewerPage, offscreen);
+      sharerPopup = await this.sharer.openPopup();
+      await sharerPopup.locator('#stop-share').waitFor({ timeout: 10_000 });
       const limited = sharerPopup.locator('#tab-limited');
       const shown = (await limited.count()) > 0 ? (await limited.textContent())?.trim() : '';
       return { ...run, ...(shown ? { shown } : {}) };

@@ -7,7 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { playTone, receivedLoudness, watchOffscreenAudio } from './harness/offscreen-audio.js';
-import { EXTENSION_ID, assertIsolatedNetwork } from './harness/paths.js';
+import { EXTENSION_ID, ROOT, assertIsolatedNetwork } from './harness/paths.js';
+import { narrowLoopback } from './harness/narrow-path.js';
 import { waitUntil } from './harness/ports.js';
 import { watchInExtension } from './harness/watch-share.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
@@ -221,6 +222,47 @@ describe('share the current tab live', () => {
     }
     const { tab, popup, code } = await shareTab('1080p');
     const viewer = await watchInExtension(bob, code);
+    await expectShowsSharedTab(viewer, tab);
+    await popup.click('#stop-share');
+    await viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 });
+    await Promise.all([viewer.close(), tab.close(), popup.close()]);
+  });
+
+  it('on a narrow path the share gives up frame rate first and the popup says so; it climbs back once the path widens', async () => {
+    if (story) {
+      await story.sharer.click('#stop-share');
+      await story.sharer.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 });
+      await firstViewer?.close();
+      story = firstViewer = webViewer = undefined;
+    }
+    const { tab, popup, code } = await shareTab('720p');
+    const viewer = await watchInExtension(bob, code);
+    const limited = popup.locator('#tab-limited');
+    expect(await limited.count()).toBe(0);
+    const path = narrowLoopback(300);
+    try {
+      // Everything the popup says while the path is narrow, in order.
+      const said: string[] = [];
+      await waitUntil(
+        async () => {
+          const shown = await popup.evaluate(() => {
+            const line = document.querySelector('#tab-limited');
+            return (
+              line && { text: line.textContent?.trim() ?? '', fps: line.getAttribute('data-fps') }
+            );
+          });
+          if (shown && said.at(-1) !== shown.text) said.push(shown.text);
+          return !!shown?.fps && Number(shown.fps) <= 15;
+        },
+        40_000,
+        'the popup saying the share was lowered to 15 fps or less',
+      );
+      expect(said[0]).toMatch(/^Lowered to \d+ fps to keep up$/);
+      await popup.screenshot({ path: `${ROOT}.tmp/tab-share/limited-en-US.png` });
+    } finally {
+      path.widen();
+    }
+    await limited.waitFor({ state: 'detached', timeout: 60_000 });
     await expectShowsSharedTab(viewer, tab);
     await popup.click('#stop-share');
     await viewer.locator('body[data-state="ended"]').waitFor({ timeout: 10_000 });

@@ -108,17 +108,22 @@ describe('under pressure a text tab drops frame rate first, then resolution, to 
     const { maxHeight } = tabCaptureConstraints('', quality).video.mandatory;
     const deepest = limitLadder(quality).at(-1)!;
     expect(Math.round(maxHeight / deepest.scaleResolutionDownBy)).toBe(lines);
+    // A CPU that cannot keep even 5 fps stops at the same floor.
+    const pressure = settled(quality);
+    feed(pressure, second(4, 240, { captured: 30 }), 40);
+    expect(Math.round(maxHeight / pressure.limit.scaleResolutionDownBy)).toBe(lines);
   });
 
-  it('an encoder that cannot keep up is lowered to 15 fps after two strained seconds, not one', () => {
+  it('a narrow path is lowered to 15 fps after two strained seconds, not one', () => {
     const pressure = settled('1080p');
-    const strained = second(24, 32);
-    expect(pressure.next(strained).changed).toBe(false);
-    expect(pressure.next(strained)).toEqual({
+    const queued = second(30, 10, { sendDelayMs: 120 });
+    expect(pressure.next(queued)).toMatchObject({ changed: false, told: false });
+    expect(pressure.next(queued)).toEqual({
       limit: { maxFramerate: 15, scaleResolutionDownBy: 1 },
       changed: true,
+      told: true,
     });
-    expect(pressure.lowered).toBe(true);
+    expect(pressure.lowered).toEqual({ maxFramerate: 15, scaleResolutionDownBy: 1 });
   });
 
   it('the first seconds of a share are not judged: the bandwidth estimate is still ramping up', () => {
@@ -128,51 +133,111 @@ describe('under pressure a text tab drops frame rate first, then resolution, to 
     expect(feed(pressure, rampingUp, 2).maxFramerate).toBe(15);
   });
 
-  it('steps down when the encoder itself reports cpu or bandwidth limits', () => {
-    for (const more of [{ cpuLimited: 0.8 }, { bandwidthLimited: 1 }]) {
-      const pressure = settled('720p');
-      expect(feed(pressure, second(30, 5, more), 2).maxFramerate).toBe(15);
+  it('steps down when the encoder reports bandwidth limits', () => {
+    const pressure = settled('720p');
+    expect(feed(pressure, second(30, 5, { bandwidthLimited: 1 }), 2).maxFramerate).toBe(15);
+  });
+
+  it('frames left out by an encoder with time to spare are a narrow path: frame rate first', () => {
+    const pressure = settled('720p');
+    // 10 of 30 captured frames encoded, at 8 ms each: the rate control, short of bits.
+    expect(feed(pressure, second(10, 8, { captured: 30 }), 2)).toEqual({
+      maxFramerate: 15,
+      scaleResolutionDownBy: 1,
+    });
+  });
+
+  it('a busy CPU: the encoder skips frames on its own, no cap is set, the sharer is told the rate it keeps', () => {
+    for (const busy of [
+      second(24, 32), // 0.77 of the time encoding
+      second(17, 40, { captured: 30 }), // 13 of 30 captured frames skipped
+      second(20, 20, { cpuLimited: 0.8 }), // the encoder's own word
+    ]) {
+      const pressure = settled('1080p');
+      expect(pressure.next(busy)).toMatchObject({ changed: false, told: false });
+      expect(pressure.next(busy)).toMatchObject({ changed: false, told: true });
+      for (let i = 0; i < 30; i++) expect(pressure.next(busy).changed).toBe(false);
+      expect(pressure.limit).toEqual(limitLadder('1080p')[0]);
+      const fps = Math.round(busy.encoded / 5) * 5;
+      expect(pressure.lowered).toEqual({ maxFramerate: fps, scaleResolutionDownBy: 1 });
     }
   });
 
-  it('steps down when packets wait in the pacer or captured frames are skipped', () => {
-    const paced = settled('1080p');
-    expect(feed(paced, second(30, 5, { sendDelayMs: 120 }), 2).maxFramerate).toBe(15);
-    const skipping = settled('1080p');
-    expect(feed(skipping, second(20, 10, { captured: 30 }), 2).maxFramerate).toBe(15);
+  it('a CPU that cannot keep 5 fps gives way in resolution, keeping the frame rate uncapped', () => {
+    const pressure = settled('1080p');
+    const seen = [pressure.limit];
+    for (let i = 0; i < 20; i++) {
+      if (pressure.next(second(4, 240, { captured: 30 })).changed) seen.push(pressure.limit);
+    }
+    expect(seen).toEqual([
+      { maxFramerate: 30, scaleResolutionDownBy: 1 },
+      { maxFramerate: 30, scaleResolutionDownBy: 1.25 },
+      { maxFramerate: 30, scaleResolutionDownBy: 1.5 },
+    ]);
+    expect(pressure.lowered).toEqual({ maxFramerate: 5, scaleResolutionDownBy: 1.5 });
+  });
+
+  it('one slow second among fluid ones does not lower the resolution', () => {
+    const pressure = settled('1080p');
+    for (let i = 0; i < 30; i++) {
+      const fps = i % 3 === 0 ? 3 : 12;
+      pressure.next(second(fps, 1000 / fps - 5, { captured: 30 }));
+    }
+    expect(pressure.limit.scaleResolutionDownBy).toBe(1);
+  });
+
+  it("a starved CPU's pacer delay is no narrow path: no frame-rate cap", () => {
+    const pressure = settled('1080p');
+    // 12 fps at 75 ms a frame: the encoder, and the pacer's thread, wait for a core.
+    const starved = second(12, 75, { captured: 30, sendDelayMs: 80 });
+    expect(feed(pressure, starved, 10)).toEqual(limitLadder('1080p')[0]);
+    expect(pressure.lowered?.maxFramerate).toBe(10);
   });
 
   it('frames the frame-rate cap itself leaves out are no strain', () => {
     const pressure = settled('1080p');
-    feed(pressure, second(24, 32), 2);
+    feed(pressure, second(30, 10, { sendDelayMs: 120 }), 2);
     expect(pressure.limit.maxFramerate).toBe(15);
     // The capture still delivers 30 fps; the encoder takes the 15 it is allowed, easily.
     expect(feed(pressure, second(15, 20, { captured: 30 }), 3).maxFramerate).toBe(15);
+    expect(pressure.lowered).toEqual({ maxFramerate: 15, scaleResolutionDownBy: 1 });
   });
 
-  it('sustained strain walks the whole ladder and stays at the floor', () => {
+  it('a path that stays narrow walks the whole ladder and stays at the floor', () => {
     const pressure = settled('1080p');
     const seen = [pressure.limit];
     for (let i = 0; i < 20; i++) {
-      if (pressure.next(second(10, 90)).changed) seen.push(pressure.limit);
+      if (pressure.next(second(10, 20, { sendDelayMs: 200 })).changed) seen.push(pressure.limit);
     }
     expect(seen).toEqual(limitLadder('1080p'));
   });
 
-  it('recovers when the pressure goes: back to 30 fps at full resolution', () => {
-    const pressure = settled('1080p');
-    feed(pressure, second(10, 90), 20);
-    expect(pressure.limit.scaleResolutionDownBy).toBe(1.5);
-    // Idle 1080p figures: 17 ms per frame at whatever the cap allows.
-    for (let i = 0; i < 60 && pressure.lowered; i++) {
-      pressure.next(second(pressure.limit.maxFramerate, 17));
+  it('recovers when the pressure goes: back to 30 fps at full resolution, and says so', () => {
+    for (const strain of [second(10, 20, { sendDelayMs: 200 }), second(4, 240, { captured: 30 })]) {
+      const pressure = settled('1080p');
+      feed(pressure, strain, 20);
+      expect(pressure.limit.scaleResolutionDownBy).toBe(1.5);
+      // Idle 1080p figures: 17 ms per full-size frame, at whatever the cap allows.
+      for (let i = 0; i < 60 && pressure.lowered; i++) {
+        const { maxFramerate, scaleResolutionDownBy } = pressure.limit;
+        pressure.next(second(maxFramerate, 17 / scaleResolutionDownBy ** 2));
+      }
+      expect(pressure.limit).toEqual({ maxFramerate: 30, scaleResolutionDownBy: 1 });
+      expect(pressure.lowered).toBeUndefined();
     }
-    expect(pressure.limit).toEqual({ maxFramerate: 30, scaleResolutionDownBy: 1 });
   });
 
-  it('climbs one rung per five calm seconds, never at once', () => {
+  it('the sharer is told once the encoder keeps up at the preset again', () => {
     const pressure = settled('1080p');
-    feed(pressure, second(10, 90), 4);
+    feed(pressure, second(17, 40, { captured: 30 }), 3);
+    expect(pressure.lowered?.maxFramerate).toBe(15);
+    expect(pressure.next(second(28, 17))).toMatchObject({ changed: false, told: true });
+    expect(pressure.lowered).toBeUndefined();
+  });
+
+  it('climbs one step per five calm seconds, never at once', () => {
+    const pressure = settled('1080p');
+    feed(pressure, second(10, 20, { sendDelayMs: 200 }), 4);
     expect(pressure.limit).toEqual({ maxFramerate: 15, scaleResolutionDownBy: 1.25 });
     expect(feed(pressure, second(15, 10), 4).scaleResolutionDownBy).toBe(1.25);
     expect(feed(pressure, second(15, 10), 1)).toEqual({
@@ -183,23 +248,25 @@ describe('under pressure a text tab drops frame rate first, then resolution, to 
 
   it('does not climb back into the strain it left', () => {
     const pressure = settled('1080p');
-    feed(pressure, second(24, 32), 2);
-    expect(pressure.limit.maxFramerate).toBe(15);
-    // 15 fps at 25 ms is 0.375 of the time encoding: 30 fps would be 0.75, over the limit.
-    expect(feed(pressure, second(15, 25), 30).maxFramerate).toBe(15);
+    feed(pressure, second(4, 240, { captured: 30 }), 2);
+    expect(pressure.limit.scaleResolutionDownBy).toBe(1.25);
+    // 30 fps at 20 ms is 0.6 of the time encoding: full size would be 0.94, over the limit.
+    expect(feed(pressure, second(30, 20), 30).scaleResolutionDownBy).toBe(1.25);
   });
 
-  it('an idle 1080p share stays at 30 fps (17 ms per frame at 28 fps)', () => {
+  it('an idle 1080p share stays at 30 fps and says nothing (17 ms per frame at 28 fps)', () => {
     const pressure = settled('1080p');
-    expect(feed(pressure, second(28, 17), 60)).toEqual(limitLadder('1080p')[0]);
+    for (let i = 0; i < 60; i++) expect(pressure.next(second(28, 17)).told).toBe(false);
+    expect(pressure.limit).toEqual(limitLadder('1080p')[0]);
+    expect(pressure.lowered).toBeUndefined();
   });
 
-  it('a new preset starts again from its top rung', () => {
+  it('a new preset starts again from its top', () => {
     const pressure = settled('1080p');
-    feed(pressure, second(10, 90), 20);
+    feed(pressure, second(10, 20, { sendDelayMs: 200 }), 20);
     pressure.reset('720p');
     expect(pressure.limit).toEqual(limitLadder('720p')[0]);
-    expect(pressure.lowered).toBe(false);
+    expect(pressure.lowered).toBeUndefined();
   });
 });
 
@@ -239,6 +306,9 @@ describe("a sender's getStats become samples", () => {
 
   it('the sharer is told the frame rate, and the height once resolution is lowered', () => {
     expect(limitedView({ maxFramerate: 15, scaleResolutionDownBy: 1 }, 1080)).toEqual({ fps: 15 });
+    expect(limitedView({ maxFramerate: 30, scaleResolutionDownBy: 1.25 }, 1080)).toEqual({
+      height: 864,
+    });
     expect(limitedView({ maxFramerate: 15, scaleResolutionDownBy: 1.5 }, 1080)).toEqual({
       fps: 15,
       height: 720,

@@ -90,31 +90,34 @@ export function videoEncoding(quality: TabQuality): {
 
 // --- keeping up under pressure ----------------------------------------------------------
 //
-// When the sharer's machine is busy or the path is narrow, a share must not fall behind: each
-// frame the encoder cannot finish in time waits, and the delay grows. Text-heavy tabs (the
-// tracks carry contentHint 'detail') give up frame rate first, then resolution, down to a floor
-// that keeps text legible; the share climbs back when the pressure goes.
+// When the sharer's machine is busy or the path is narrow, a share must not fall behind.
+// Text-heavy tabs (the tracks carry contentHint 'detail', the sender 'maintain-resolution')
+// give up frame rate first, then resolution, down to a floor that keeps text legible; the
+// share climbs back when the pressure goes. The two pressures need different answers:
 //
-// Measured (bench/tab.bench.ts with TAB_BENCH_TRACE=1, 1080p, this 2-core machine):
-// - Chrome's own adaptation does not see it. Under a one-core busy loop the encoder went from
-//   17–22 to 23–28 ms per frame, yet qualityLimitationReason stayed 'none' (cpu 0 % of the
-//   time). So the policy reads the encoder's work itself (encode time per frame × frames per
-//   second: the share of wall time it spends encoding), the frames it skipped and the pacer's
-//   delay, besides the reason the encoder gives.
-// - Lowering the frame rate where it is not needed costs latency: at 20 fps under that load
-//   the viewer's jitter buffer held 277–298 ms against 156–222 ms at 30 fps (p50 373–419 ms
-//   against 262–309). There the time is in the viewer's jitter buffer (it follows the audio's,
-//   to play in sync), not in the sender, so the thresholds below leave a share that keeps up
-//   at its preset; they act when the encoder itself falls behind (a real share under three
-//   busy loops was lowered to 15 fps after 30 s, once, and not within 60 s, once; under four
-//   after 10 s; each time back at 30 fps within 4 s of the load going).
-// - 30 → 15, not 20: every second captured frame, so frames stay evenly spaced.
-// - Open (issue #18): under the one-core hog at 1080p this policy's 15 fps cap costs latency.
-//   With it, p50 1.37× bare over 12 rounds (viewer jitter buffer 273 against 179 ms); with the
-//   policy switched off (the encoder skipping frames on its own, maintain-resolution), 0.93×
-//   over 8 rounds (215 against 225 ms). At 720p under the hog it never acts: 0.97× over 12.
-//   The next step is a rung that lowers the frame rate without a hard cap, or resolution first
-//   when the encoder's own skipping already keeps up.
+// - A narrow path: frames wait in the pacer and the delay grows with every frame, or the
+//   encoder's rate control, short of bits, leaves frames out while it has time to spare. A
+//   lower frame-rate cap (30 → 15: every second captured frame, evenly spaced; then
+//   resolution; then 10 fps) gives each frame more bits and lets the queue drain (e2e: a
+//   300 kbit/s loopback lowers a 720p share to 15 fps; it is back at 30 about 35 s after the
+//   path widens, as fast as the bandwidth estimate climbs).
+// - A busy CPU: the encoder skips the frames that arrive while it is still encoding, so the
+//   frame rate falls by itself and nothing queues. A cap adds nothing there and costs latency
+//   (measured, bench/tab.bench.ts under the one-core hog at 1080p: with a 15 fps cap p50 was
+//   1.37× bare over 12 rounds, the viewer's jitter buffer 273 against 179 ms; leaving the
+//   encoder to skip, 0.93× over 8, 215 against 225 ms). So the policy only tells the sharer
+//   the rate the encoder keeps; it lowers resolution once that rate falls below FLUID_FPS.
+//
+// Open (issue #18): under the one-core hog at 1080p Peerbeam's p50 is 0.84–1.47× bare over
+// 13 runs of 8 rounds on one machine, whatever this policy did (no step at all: 1.14, 1.14),
+// with contentHint '' (0.90, 0.84), without the sharer's local audio (0.93), and with the
+// same CPU per process as bare's; the bench cannot yet resolve a gap below about 15 % there.
+//
+// Chrome's own adaptation does not see the busy CPU: under a one-core busy loop the encoder
+// went from 17–22 to 23–28 ms per frame, yet qualityLimitationReason stayed 'none'. So the
+// policy reads the encoder's work itself (encode time per frame × frames per second: the
+// share of wall time it spends encoding), besides the reason the encoder gives, the frames it
+// left out and the pacer's delay.
 
 /** What a video sender did over one interval (differences of its getStats counters). */
 export interface SenderSample {
@@ -131,7 +134,7 @@ export interface SenderSample {
   sendDelayMs: number;
 }
 
-/** One rung of the ladder: the encoder's frame-rate cap and downscale factor. */
+/** The encoder's frame-rate cap and downscale factor. */
 export interface TabLimit {
   maxFramerate: number;
   scaleResolutionDownBy: number;
@@ -143,39 +146,65 @@ export interface TabLimit {
  */
 const LEGIBLE_HEIGHT = { '720p': 540, '1080p': 720, source: 1440 } as const;
 
+/** Frame-rate caps, top first. */
+const FRAME_RATE_CAPS = [MAX_FRAME_RATE, 15, 10] as const;
+
+/** Downscale factors, top first: ×0.8, then the legible floor. */
+function scaleSteps(quality: TabQuality): number[] {
+  const floor = PRESETS[quality].maxHeight / LEGIBLE_HEIGHT[quality];
+  return [1, Math.min(1.25, floor), floor];
+}
+
 /**
- * Frame rate first (30 → 15), then resolution (×0.8, then the floor), then 10 fps at the
- * floor: for text a lower frame rate costs nothing readable, a lower resolution does.
+ * The steps for a narrow path, top first: frame rate (30 → 15), then resolution (×0.8, then
+ * the floor), then 10 fps at the floor: for text a lower frame rate costs nothing readable,
+ * a lower resolution does. A busy CPU takes only the resolution steps.
  */
 export function limitLadder(quality: TabQuality): TabLimit[] {
-  const floor = PRESETS[quality].maxHeight / LEGIBLE_HEIGHT[quality];
+  const [full, smaller, floor] = scaleSteps(quality) as [number, number, number];
+  const [top, half, low] = FRAME_RATE_CAPS;
   return [
-    { maxFramerate: MAX_FRAME_RATE, scaleResolutionDownBy: 1 },
-    { maxFramerate: 15, scaleResolutionDownBy: 1 },
-    { maxFramerate: 15, scaleResolutionDownBy: Math.min(1.25, floor) },
-    { maxFramerate: 15, scaleResolutionDownBy: floor },
-    { maxFramerate: 10, scaleResolutionDownBy: floor },
+    { maxFramerate: top, scaleResolutionDownBy: full },
+    { maxFramerate: half, scaleResolutionDownBy: full },
+    { maxFramerate: half, scaleResolutionDownBy: smaller },
+    { maxFramerate: half, scaleResolutionDownBy: floor },
+    { maxFramerate: low, scaleResolutionDownBy: floor },
   ];
 }
 
 /**
- * The encoder spending more than this share of the time encoding is falling behind (frames
- * then queue behind each other). Idle at 1080p, second by second, it spent 0.56–0.68 (e.g.
- * 31 fps × 22 ms); bare's encoder, without contentHint, up to 0.74 under the busy loop.
+ * The encoder spending more than this share of the time encoding is saturated: it skips
+ * frames from here on. Idle at 1080p, second by second, it spent 0.56–0.68 (e.g. 31 fps ×
+ * 22 ms); bare's encoder, without contentHint, up to 0.74 under the busy loop.
  */
 const BUSY = 0.7;
 /**
- * Going up one rung must keep the encoder below this (projected from the last sample): at
- * least idle's usual share, so that the share climbs back to 30 fps once the pressure goes,
- * and below BUSY, so that it does not climb straight back into the strain.
+ * Going up one step must keep the encoder below this (projected from the last sample): at
+ * least idle's usual share, so that the share climbs back once the pressure goes, and below
+ * BUSY, so that it does not climb straight back into the strain.
  */
 const ROOM = 0.65;
+/**
+ * Below this share of the time encoding the encoder has time to spare: frames it leaves out
+ * then are its rate control's (too few bits), not the CPU's (idle 720p: 0.15–0.3).
+ */
+const IDLE_BUSY = 0.35;
 /** Limited (cpu or bandwidth, by the encoder's own word) for this share of the interval. */
 const LIMITED = 0.3;
 /** Captured frames the encoder skipped, as a share of those captured. */
 const SKIPPED = 0.15;
 /** Pacer delay per packet, ms: the bitrate no longer carries the frames. */
 const PACED_MS = 40;
+/**
+ * A saturated encoder keeping fewer frames than this a second is a slideshow: resolution gives
+ * way. Not sooner: under the one-core hog at 1080p (encoder at 10–12 fps, 72 ms a frame) a
+ * step to 864p made frames no cheaper (72 against bare's 73 ms at 1080p), and the key frame
+ * each step costs filled the pacer (46 against 0.4 ms): p50 1.29× bare over 8 rounds with the
+ * step below 15 fps, 1.28× with it below 8; 1.14× (twice) with no step taken at all.
+ */
+const FLUID_FPS = MIN_FRAME_RATE;
+/** Weight of the newest second in the encoder's frame rate (one second alone is noisy). */
+const RATE_SMOOTHING = 0.5;
 /**
  * Seconds after the start (or a new preset) that are not judged: the bandwidth estimate ramps
  * up from a few hundred kbit/s and the first 1080p key frame takes long, so the encoder says
@@ -187,84 +216,167 @@ const SETTLE_SECONDS = 4;
 const DOWN_AFTER = 2;
 const UP_AFTER = 5;
 
-export type Pressure = 'strained' | 'calm' | 'steady';
+/** How one second reads: the pressure, if any, and whether a step up would fit. */
+export interface Reading {
+  /** Packets queue in the pacer, the encoder says bandwidth, or drops frames for want of bits. */
+  narrow: boolean;
+  /** The encoder is busy nearly all the time, or says cpu. */
+  cpuBusy: boolean;
+  /** Fewer frames than captured are encoded (busy, or dropped for bits): the rate it keeps. */
+  belowCapture: boolean;
+  /** The step up `above` would fit: no pressure, with room for its extra work. */
+  roomAbove: boolean;
+  /** Frames encoded per second. */
+  fps: number;
+}
 
-/** How one sample reads, at the rung `current` with the next rung up `above`. */
-export function pressureOf(sample: SenderSample, current: TabLimit, above?: TabLimit): Pressure {
+/** How one sample reads at the limit `current`, with the next step up `above`. */
+export function readSample(sample: SenderSample, current: TabLimit, above?: TabLimit): Reading {
   const fps = sample.seconds > 0 ? sample.encoded / sample.seconds : 0;
   const busy = (sample.encodeMs * fps) / 1000;
-  const limited = sample.cpuLimited + sample.bandwidthLimited;
   const skipped = sample.captured > 0 ? 1 - sample.encoded / sample.captured : 0;
   // Frames the cap itself drops are no skipping: expect at most the cap's rate.
   const capped = sample.captured / Math.max(sample.seconds, 0.001) > current.maxFramerate * 1.1;
-  if (
-    busy > BUSY ||
-    limited > LIMITED ||
-    (!capped && skipped > SKIPPED) ||
-    sample.sendDelayMs > PACED_MS
-  ) {
-    return 'strained';
+  const dropping = !capped && skipped > SKIPPED;
+  const cpuBusy = busy > BUSY || sample.cpuLimited > LIMITED;
+  const narrow =
+    sample.bandwidthLimited > LIMITED ||
+    // A starved CPU delays the pacer too (its thread waits for a core): no proof of a narrow
+    // path then. An encoder with time to spare that leaves frames out is short of bits.
+    (!cpuBusy && (sample.sendDelayMs > PACED_MS || (dropping && busy < IDLE_BUSY)));
+  const belowCapture = cpuBusy || dropping;
+  let roomAbove = false;
+  if (above && !narrow && !belowCapture) {
+    // Encoding cost grows with frames per second and with pixels.
+    const growth =
+      (above.maxFramerate / current.maxFramerate) *
+      (current.scaleResolutionDownBy / above.scaleResolutionDownBy) ** 2;
+    roomAbove =
+      sample.cpuLimited + sample.bandwidthLimited < 0.05 &&
+      busy * growth < ROOM &&
+      sample.sendDelayMs < PACED_MS / 4;
   }
-  if (!above) return 'steady';
-  // Encoding cost grows with frames per second and with pixels.
-  const growth =
-    (above.maxFramerate / current.maxFramerate) *
-    (current.scaleResolutionDownBy / above.scaleResolutionDownBy) ** 2;
-  const projected = busy * growth;
-  const calm = limited < 0.05 && projected < ROOM && sample.sendDelayMs < PACED_MS / 4;
-  return calm ? 'calm' : 'steady';
+  return { narrow, cpuBusy, belowCapture, roomAbove, fps };
 }
 
 /**
- * Per video sender: periodic samples in, the encoder's limit out. Steps down after
- * DOWN_AFTER strained samples, up after UP_AFTER calm ones; each step starts the count anew,
- * so the encoder settles at its new rung before the next is judged.
+ * Per video sender: periodic samples in, the encoder's limit and what the sharer is told out.
+ * Steps down after DOWN_AFTER strained samples, up after UP_AFTER calm ones; each step starts
+ * the count anew, so the encoder settles at its new limit before the next is judged.
  */
 export class TabPressure {
-  private ladder: TabLimit[];
-  private rung = 0;
+  private caps: readonly number[] = FRAME_RATE_CAPS;
+  private scales: number[];
+  private cap = 0;
+  private scale = 0;
   private strained = 0;
   private calm = 0;
+  private belowCaptureFor = 0;
   private settling = SETTLE_SECONDS;
+  /** The encoder's own frame rate, smoothed; undefined until read at this limit. */
+  private ownFps: number | undefined;
+  /** The frame rate the sharer was last told (undefined: the preset's). */
+  private toldFps: number | undefined;
 
   constructor(quality: TabQuality) {
-    this.ladder = limitLadder(quality);
+    this.scales = scaleSteps(quality);
   }
 
   get limit(): TabLimit {
-    return this.ladder[this.rung]!;
+    return { maxFramerate: this.caps[this.cap]!, scaleResolutionDownBy: this.scales[this.scale]! };
   }
 
-  /** Whether the share runs below its preset. */
-  get lowered(): boolean {
-    return this.rung > 0;
+  /**
+   * What the share runs at when below its preset (by a step, or by the encoder skipping
+   * frames on its own), in frames per second rounded to 5; undefined at the preset.
+   */
+  get lowered(): TabLimit | undefined {
+    const { limit } = this;
+    const fps = Math.min(limit.maxFramerate, this.toldFps ?? limit.maxFramerate);
+    return fps < MAX_FRAME_RATE || limit.scaleResolutionDownBy > 1
+      ? { maxFramerate: fps, scaleResolutionDownBy: limit.scaleResolutionDownBy }
+      : undefined;
   }
 
-  /** A new preset (the sharer's choice): start again from its top rung. */
+  /** A new preset (the sharer's choice): start again from its top. */
   reset(quality: TabQuality): void {
-    this.ladder = limitLadder(quality);
-    this.rung = 0;
-    this.strained = this.calm = 0;
+    this.scales = scaleSteps(quality);
+    this.cap = this.scale = 0;
+    this.strained = this.calm = this.belowCaptureFor = 0;
     this.settling = SETTLE_SECONDS;
+    this.ownFps = this.toldFps = undefined;
   }
 
-  /** The limit to apply after `sample`, and whether it changed. */
-  next(sample: SenderSample): { limit: TabLimit; changed: boolean } {
+  /**
+   * The limit to apply after `sample`: `changed` when the encoder must be retuned, `told`
+   * when what the sharer is told (`lowered`) changed.
+   */
+  next(sample: SenderSample): { limit: TabLimit; changed: boolean; told: boolean } {
     if (this.settling > 0) {
       this.settling -= sample.seconds;
-      return { limit: this.limit, changed: false };
+      return { limit: this.limit, changed: false, told: false };
     }
-    const pressure = pressureOf(sample, this.limit, this.ladder[this.rung - 1]);
-    this.strained = pressure === 'strained' ? this.strained + 1 : 0;
-    this.calm = pressure === 'calm' ? this.calm + 1 : 0;
-    let step = 0;
-    if (this.strained >= DOWN_AFTER && this.rung < this.ladder.length - 1) step = 1;
-    else if (this.calm >= UP_AFTER && this.rung > 0) step = -1;
-    if (step !== 0) {
-      this.rung += step;
-      this.strained = this.calm = 0;
+    const before = this.lowered;
+    const reading = readSample(sample, this.limit, this.stepUp());
+    this.ownFps =
+      this.ownFps === undefined
+        ? reading.fps
+        : RATE_SMOOTHING * reading.fps + (1 - RATE_SMOOTHING) * this.ownFps;
+    this.belowCaptureFor = reading.belowCapture ? this.belowCaptureFor + 1 : 0;
+    // Below on the last second and on the smoothed rate: one slow second is no trend.
+    const cpuBound = reading.cpuBusy && Math.max(reading.fps, this.ownFps) < FLUID_FPS;
+    this.strained = reading.narrow || cpuBound ? this.strained + 1 : 0;
+    this.calm = reading.roomAbove ? this.calm + 1 : 0;
+
+    let changed = false;
+    if (this.strained >= DOWN_AFTER) {
+      changed = reading.narrow ? this.narrowStep() : this.scaleStep();
+    } else if (this.calm >= UP_AFTER) {
+      const up = this.stepUp();
+      if (up) {
+        this.cap = this.caps.indexOf(up.maxFramerate);
+        this.scale = this.scales.indexOf(up.scaleResolutionDownBy);
+        changed = true;
+      }
     }
-    return { limit: this.limit, changed: step !== 0 };
+    if (changed) {
+      this.strained = this.calm = this.belowCaptureFor = 0;
+      this.ownFps = this.toldFps = undefined;
+    } else if (this.belowCaptureFor >= DOWN_AFTER) {
+      this.toldFps = Math.max(5, Math.round(this.ownFps / 5) * 5);
+    } else if (!reading.belowCapture) {
+      this.toldFps = undefined;
+    }
+    const after = this.lowered;
+    const told =
+      before?.maxFramerate !== after?.maxFramerate ||
+      before?.scaleResolutionDownBy !== after?.scaleResolutionDownBy;
+    return { limit: this.limit, changed, told };
+  }
+
+  /** A narrow path: frame rate first, then resolution, then 10 fps at the floor. */
+  private narrowStep(): boolean {
+    if (this.cap === 0) this.cap = 1;
+    else if (this.scale < this.scales.length - 1) this.scale++;
+    else if (this.cap < this.caps.length - 1) this.cap++;
+    else return false;
+    return true;
+  }
+
+  /** A busy CPU: the encoder already gave up frame rate; resolution, down to the floor. */
+  private scaleStep(): boolean {
+    if (this.scale >= this.scales.length - 1) return false;
+    this.scale++;
+    return true;
+  }
+
+  /** The step back up, undoing the narrow ladder from its bottom: 10 fps, scale, 15 fps. */
+  private stepUp(): TabLimit | undefined {
+    const { limit } = this;
+    if (this.cap === 2) return { ...limit, maxFramerate: this.caps[1]! };
+    if (this.scale > 0) return { ...limit, scaleResolutionDownBy: this.scales[this.scale - 1]! };
+    if (this.cap === 1) return { ...limit, maxFramerate: this.caps[0]! };
+    return undefined;
   }
 }
 
@@ -322,18 +434,19 @@ export function sampleBetween(a: SenderCounters, b: SenderCounters): SenderSampl
   };
 }
 
-/** What the sharer is told: the frame rate and the height the share runs at when lowered. */
+/** What the sharer is told: what the share was lowered to (at least one of the two). */
 export interface TabLimited {
-  fps: number;
-  /** Present when the resolution is lowered too. */
+  /** Present when the frame rate is below the preset's. */
+  fps?: number;
+  /** Present when the resolution is lowered. */
   height?: number;
 }
 
 export function limitedView(limit: TabLimit, trackHeight: number): TabLimited {
-  return limit.scaleResolutionDownBy > 1
-    ? {
-        fps: limit.maxFramerate,
-        height: Math.round(trackHeight / limit.scaleResolutionDownBy),
-      }
-    : { fps: limit.maxFramerate };
+  return {
+    ...(limit.maxFramerate < MAX_FRAME_RATE ? { fps: limit.maxFramerate } : {}),
+    ...(limit.scaleResolutionDownBy > 1
+      ? { height: Math.round(trackHeight / limit.scaleResolutionDownBy) }
+      : {}),
+  };
 }

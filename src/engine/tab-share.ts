@@ -443,7 +443,9 @@ function lowestLimit(slots: Iterable<ViewerSlot>): TabLimited | undefined {
   const full = Number.MAX_SAFE_INTEGER;
   return [...slots]
     .flatMap(({ limited }) => (limited ? [limited] : []))
-    .sort((a, b) => a.fps - b.fps || (a.height ?? full) - (b.height ?? full))[0];
+    .sort(
+      (a, b) => (a.fps ?? full) - (b.fps ?? full) || (a.height ?? full) - (b.height ?? full),
+    )[0];
 }
 
 /**
@@ -525,7 +527,7 @@ class ViewerSlot {
 
   /**
    * Reads the video sender every PRESSURE_SAMPLE_MS; when the policy steps (tab-quality.ts
-   * TabPressure), applies the new limit to the sender and tells the sharer.
+   * TabPressure), applies the new limit to the sender; tells the sharer what the share runs at.
    */
   private watchPressure(pc: RTCPeerConnection): void {
     const { signal } = this.abort;
@@ -540,13 +542,16 @@ class ViewerSlot {
         const previous = last;
         last = counters;
         if (!counters || !previous || signal.aborted) return;
-        const { limit, changed } = this.pressure.next(sampleBetween(previous, counters));
-        if (!changed) return;
-        await retuneSender(sender, this.share.quality, limit);
-        // The counters over the change mix two rungs: judge from the next reading on.
-        last = undefined;
+        const { limit, changed, told } = this.pressure.next(sampleBetween(previous, counters));
+        if (changed) {
+          await retuneSender(sender, this.share.quality, limit);
+          // The counters over the change mix two limits: judge from the next reading on.
+          last = undefined;
+        }
+        if (!told) return;
+        const { lowered } = this.pressure;
         const height = sender.track?.getSettings().height ?? 0;
-        this.limited = this.pressure.lowered ? limitedView(limit, height) : undefined;
+        this.limited = lowered ? limitedView(lowered, height) : undefined;
         this.share.limitChanged();
       } catch {
         // A closing connection: the slot ends on its own.

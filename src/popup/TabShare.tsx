@@ -2,7 +2,12 @@ import browser from 'webextension-polyfill';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ErrorData } from '../core/errors.js';
 import { GUESS_CAP } from '../core/tab-guess-guard.js';
-import { DEFAULT_TAB_QUALITY, TAB_QUALITIES, type TabQuality } from '../core/tab-quality.js';
+import {
+  DEFAULT_TAB_QUALITY,
+  TAB_QUALITIES,
+  type TabLimited,
+  type TabQuality,
+} from '../core/tab-quality.js';
 import type { TabViewer } from '../core/tab-roster.js';
 import type { TabShareEnd, TabShareView } from '../core/tab-share-view.js';
 import { describeError, t, type MessageKey } from '../shared/i18n.js';
@@ -204,6 +209,15 @@ function LiveQuality({ quality }: { quality: TabQuality }) {
   );
 }
 
+/** "Lowered to 15 fps and 720p to keep up": whichever the share gave up. */
+function LimitedText({ limited }: { limited: TabLimited }) {
+  const fps = limited.fps === undefined ? undefined : String(limited.fps);
+  const height = limited.height === undefined ? undefined : String(limited.height);
+  if (fps && height) return <>{t('tabLimitedFpsHeight', fps, height)}</>;
+  if (height) return <>{t('tabLimitedHeight', height)}</>;
+  return <>{t('tabLimitedFps', fps ?? '')}</>;
+}
+
 function viewerLine(viewer: TabViewer): string {
   const name = viewer.name ?? t('tabViewerUnnamed');
   if (viewer.stage === 'joining') return t('tabViewerJoining', name);
@@ -243,9 +257,7 @@ export function TabSharePanel(props: {
       <LiveQuality quality={view.quality} />
       {view.limited && (
         <p class="status" id="tab-limited" data-fps={view.limited.fps}>
-          {view.limited.height
-            ? t('tabLimitedFpsHeight', String(view.limited.fps), String(view.limited.height))
-            : t('tabLimitedFps', String(view.limited.fps))}
+          <LimitedText limited={view.limited} />
         </p>
       )}
       <StableLink view={view} />
