@@ -55,6 +55,29 @@ describe('signaling/main.ts', () => {
     }
   });
 
+  it('exits on SIGTERM even when nothing reads its output any more', async () => {
+    const { child, output } = start({ HOST: '127.0.0.1', PORT: '0' });
+    try {
+      await withTimeout(
+        (async () => {
+          while (!output().includes('peerbeam signaling listening on')) {
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+        })(),
+        START_MS,
+        'the listening line',
+      );
+      // Its log's reader went away (a crashed parent, a closed terminal): writes now fail.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const exit = exited(child);
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 15_000);
+
   it('refuses to start on bad configuration, naming the variable, and exits 1', async () => {
     const { child, output } = start({ PORT: 'eighty' });
     expect(await exited(child)).toBe(1);

@@ -12,7 +12,11 @@ import { createSignalingServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  // Logs go through process.stdout, not pino's own fd writer: once the reader of stdout is gone
+  // (a crashed parent, a closed terminal) that writer's exit flush retries EPIPE forever, and
+  // SIGTERM never ends the process. Here the lines are dropped and the service goes on.
+  process.stdout.on('error', () => undefined);
+  const logger = createLogger(config.logLevel, process.stdout);
   const backend = await createBackend(config, logger);
   const server = createSignalingServer(config, logger, { ...backend, processMetrics: true });
   const { url } = await server.listen();
