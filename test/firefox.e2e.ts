@@ -3,7 +3,6 @@
  * Marionette in Debian's Firefox ESR) and the Chromium extension talk to each other through
  * the real signaling service, inside the loopback-only namespace.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { narrowLoopback } from './harness/narrow-path.js';
 import { launchBrowser, type PeerbeamBrowser } from './harness/browser.js';
 import { launchFirefox, type FirefoxPage, type PeerbeamFirefox } from './harness/firefox.js';
 import {
@@ -571,20 +571,7 @@ async function chromiumProgressed(page: Page, bytes: number): Promise<void> {
  * again and until the end.
  */
 async function stopFirefoxMidTransfer(page: Page): Promise<{ resumedMs: number; doneMs: number }> {
-  execFileSync('tc', [
-    'qdisc',
-    'add',
-    'dev',
-    'lo',
-    'root',
-    'tbf',
-    'rate',
-    '120mbit',
-    'burst',
-    '256kb',
-    'latency',
-    '200ms',
-  ]);
+  const path = narrowLoopback('120mbit', '256kb');
   try {
     await chromiumProgressed(page, 24 * MiB);
     const transfer = page.locator('#transfer');
@@ -616,7 +603,7 @@ async function stopFirefoxMidTransfer(page: Page): Promise<{ resumedMs: number; 
       });
     return { resumedMs, doneMs: Date.now() - stoppedAt };
   } finally {
-    execFileSync('tc', ['qdisc', 'del', 'dev', 'lo', 'root']);
+    path.widen();
   }
 }
 

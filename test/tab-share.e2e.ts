@@ -146,6 +146,15 @@ describe('share the current tab live', () => {
     return { ...share, webViewer };
   }
 
+  /** One share at a time: the story's share ends first when an earlier test left it live. */
+  async function endStory(): Promise<void> {
+    if (!story) return;
+    await story.sharer.click('#stop-share');
+    await story.sharer.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 });
+    await firstViewer?.close();
+    story = firstViewer = webViewer = undefined;
+  }
+
   it('Share this tab: a viewer with the extension receives the frames the shared tab paints', async () => {
     const { shared, sharer, code } = await liveShare();
     expect(code).toMatch(/^[1-9][0-9]*-[a-z]+-[a-z]+$/);
@@ -213,13 +222,7 @@ describe('share the current tab live', () => {
   });
 
   it('at 1080p a viewer with the extension receives the frames the shared tab paints', async () => {
-    // One share at a time: the story's share ends first when an earlier test left it live.
-    if (story) {
-      await story.sharer.click('#stop-share');
-      await story.sharer.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 });
-      await firstViewer?.close();
-      story = firstViewer = webViewer = undefined;
-    }
+    await endStory();
     const { tab, popup, code } = await shareTab('1080p');
     const viewer = await watchInExtension(bob, code);
     await expectShowsSharedTab(viewer, tab);
@@ -229,17 +232,12 @@ describe('share the current tab live', () => {
   });
 
   it('on a narrow path the share gives up frame rate first and the popup says so; it climbs back once the path widens', async () => {
-    if (story) {
-      await story.sharer.click('#stop-share');
-      await story.sharer.locator('[data-share-step="ended"]').waitFor({ timeout: 10_000 });
-      await firstViewer?.close();
-      story = firstViewer = webViewer = undefined;
-    }
+    await endStory();
     const { tab, popup, code } = await shareTab('720p');
     const viewer = await watchInExtension(bob, code);
     const limited = popup.locator('#tab-limited');
     expect(await limited.count()).toBe(0);
-    const path = narrowLoopback(300);
+    const path = narrowLoopback('300kbit', '16kb');
     try {
       // Everything the popup says while the path is narrow, in order.
       const said: string[] = [];

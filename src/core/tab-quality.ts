@@ -265,7 +265,6 @@ export function readSample(sample: SenderSample, current: TabLimit, above?: TabL
  * the count anew, so the encoder settles at its new limit before the next is judged.
  */
 export class TabPressure {
-  private caps: readonly number[] = FRAME_RATE_CAPS;
   private scales: number[];
   private cap = 0;
   private scale = 0;
@@ -283,7 +282,14 @@ export class TabPressure {
   }
 
   get limit(): TabLimit {
-    return { maxFramerate: this.caps[this.cap]!, scaleResolutionDownBy: this.scales[this.scale]! };
+    return this.limitAt({ cap: this.cap, scale: this.scale });
+  }
+
+  private limitAt(at: { cap: number; scale: number }): TabLimit {
+    return {
+      maxFramerate: FRAME_RATE_CAPS[at.cap]!,
+      scaleResolutionDownBy: this.scales[at.scale]!,
+    };
   }
 
   /**
@@ -317,7 +323,8 @@ export class TabPressure {
       return { limit: this.limit, changed: false, told: false };
     }
     const before = this.lowered;
-    const reading = readSample(sample, this.limit, this.stepUp());
+    const up = this.stepUp();
+    const reading = readSample(sample, this.limit, up && this.limitAt(up));
     this.ownFps =
       this.ownFps === undefined
         ? reading.fps
@@ -331,13 +338,9 @@ export class TabPressure {
     let changed = false;
     if (this.strained >= DOWN_AFTER) {
       changed = reading.narrow ? this.narrowStep() : this.scaleStep();
-    } else if (this.calm >= UP_AFTER) {
-      const up = this.stepUp();
-      if (up) {
-        this.cap = this.caps.indexOf(up.maxFramerate);
-        this.scale = this.scales.indexOf(up.scaleResolutionDownBy);
-        changed = true;
-      }
+    } else if (this.calm >= UP_AFTER && up) {
+      ({ cap: this.cap, scale: this.scale } = up);
+      changed = true;
     }
     if (changed) {
       this.strained = this.calm = this.belowCaptureFor = 0;
@@ -358,7 +361,7 @@ export class TabPressure {
   private narrowStep(): boolean {
     if (this.cap === 0) this.cap = 1;
     else if (this.scale < this.scales.length - 1) this.scale++;
-    else if (this.cap < this.caps.length - 1) this.cap++;
+    else if (this.cap < FRAME_RATE_CAPS.length - 1) this.cap++;
     else return false;
     return true;
   }
@@ -371,11 +374,11 @@ export class TabPressure {
   }
 
   /** The step back up, undoing the narrow ladder from its bottom: 10 fps, scale, 15 fps. */
-  private stepUp(): TabLimit | undefined {
-    const { limit } = this;
-    if (this.cap === 2) return { ...limit, maxFramerate: this.caps[1]! };
-    if (this.scale > 0) return { ...limit, scaleResolutionDownBy: this.scales[this.scale - 1]! };
-    if (this.cap === 1) return { ...limit, maxFramerate: this.caps[0]! };
+  private stepUp(): { cap: number; scale: number } | undefined {
+    const { cap, scale } = this;
+    if (cap === 2) return { cap: 1, scale };
+    if (scale > 0) return { cap, scale: scale - 1 };
+    if (cap === 1) return { cap: 0, scale };
     return undefined;
   }
 }
