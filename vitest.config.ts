@@ -11,6 +11,7 @@ export default defineConfig({
             'src/**/*.test.tsx',
             'signaling/**/*.test.ts',
             'test/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -49,3 +49,29 @@ export const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+
+/**
+ * A distribution-free interval for the median of the population `values` were drawn from:
+ * the k-th smallest and k-th largest value, k the largest for which the binomial chance of
+ * the median lying between them is at least `confidence`. Undefined for too few values
+ * (fewer than 5 at 90 %). Tells a real difference from run-to-run noise.
+ */
+export function medianInterval(
+  values: number[],
+  confidence = 0.9,
+): { low: number; high: number } | undefined {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  // below[j]: the chance that at most j of n values fall below the median, Binomial(n, ½).
+  const below: number[] = [];
+  let term = 0.5 ** n;
+  let sum = 0;
+  for (let j = 0; j <= n; j++) {
+    sum += term;
+    below.push(sum);
+    term = (term * (n - j)) / (j + 1);
+  }
+  let k = 0;
+  while (k + 1 <= n / 2 && 1 - 2 * below[k]! >= confidence) k++;
+  return k === 0 ? undefined : { low: sorted[k - 1]!, high: sorted[n - k]! };
+}

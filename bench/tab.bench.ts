@@ -22,7 +22,11 @@
  * bare path at 720p: the measurement behind src/core/tab-codecs.ts.
  *
  * TAB_BENCH_ROUNDS=2 (fewer rounds) and TAB_BENCH_ONLY=1080p,1080p-loaded (some parts) for
- * development; TAB_BENCH_TRACE=1 prints each run's sender second by second.
+ * development; TAB_BENCH_TRACE=1 prints each run's sender, and the viewer's video/audio jitter
+ * buffer, second by second; TAB_BENCH_WARMUP_MS=14000 measures later in each run (under the
+ * hog the viewer's jitter buffer still climbs for 10–15 s after the first frame, on both paths).
+ * Each p50 ratio comes with a distribution-free 90 % interval of its median (report.ts): at 8
+ * rounds it spans the 2nd to the 7th per-round ratio, so a gap inside it is not resolved.
  * Everything on 127.0.0.1 in a loopback-only namespace (scripts/bench.mjs); every wait bounded.
  */
 import { loadavg } from 'node:os';
@@ -44,7 +48,7 @@ import {
   type ProbePages,
   type ProbeStats,
 } from '../test/harness/tab-probe.js';
-import { median, metric, report, type Metric } from './report.js';
+import { median, medianInterval, metric, report, type Metric } from './report.js';
 import { startCpuHog, type CpuHog } from './tab-hog.js';
 import {
   figures,
@@ -56,7 +60,7 @@ import {
 } from './tab-stats.js';
 
 const MEASURE_MS = Number(process.env.TAB_BENCH_MEASURE_MS ?? 4_000);
-const WARMUP_MS = 3_000;
+const WARMUP_MS = Number(process.env.TAB_BENCH_WARMUP_MS ?? 3_000);
 /**
  * Rounds per path and scenario (each round one bare and one Peerbeam run, ABBA). Within a run
  * latency is steady, but between runs of the same path its p50 lands on one of two levels
@@ -166,6 +170,31 @@ function traceSender(sender: StatsReader): { stop(): Promise<string> } {
   };
 }
 
+/** TAB_BENCH_TRACE=1: the viewer's video jitter buffer (ms per frame) second by second. */
+function traceViewer(viewer: StatsReader): { stop(): Promise<string> } {
+  const snapshots: StatsSnapshot[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      snapshots.push(await viewer.snapshot().catch(() => ({ at: Date.now() })));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return snapshots
+        .slice(1)
+        .map((b, i) => {
+          const f = figures([{ at: 0 }, { at: 1 }], [snapshots[i]!, b]);
+          return `${fmt(f.jitterMs)}/${fmt(f.audioJitterMs)}`;
+        })
+        .join(' ');
+    },
+  };
+}
+
 /**
  * Waits for decoded frames, lets the stream settle, then measures for MEASURE_MS, with the
  * sender's and the viewer's getStats at both ends of the window.
@@ -178,6 +207,7 @@ async function measure(viewer: Page, sender: StatsReader): Promise<Run> {
   );
   const trace = TRACE ? traceSender(sender) : undefined;
   const viewerStats = await pageStats(viewer.context(), viewer);
+  const jbTrace = TRACE ? traceViewer(viewerStats) : undefined;
   try {
     await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
     await viewer.evaluate(() => (globalThis as unknown as WithProbe).peerbeamProbe.reset());
@@ -200,6 +230,8 @@ async function measure(viewer: Page, sender: StatsReader): Promise<Run> {
     const codec = end[1].codec ?? end[0].codec;
     const traced = await trace?.stop();
     if (traced) console.log(`      trace: ${traced}`);
+    const jbTraced = await jbTrace?.stop();
+    if (jbTraced) console.log(`      jb v/a: ${jbTraced}`);
     return {
       latencies: stats.latencies,
       fps: stats.fps,
@@ -212,6 +244,7 @@ async function measure(viewer: Page, sender: StatsReader): Promise<Run> {
     };
   } finally {
     await trace?.stop();
+    await jbTrace?.stop();
     await viewerStats.detach();
   }
 }
@@ -536,6 +569,12 @@ async function main(): Promise<void> {
       );
       metrics[`height_${suffix}`] = metric(peerbeam.height, 'px', bare.height);
       const runs = (list: Run[]) => list.map((run) => fmt(p50Of(run))).join(', ');
+      const interval = medianInterval(
+        paired.peerbeam.map((run, i) => p50Of(run) / p50Of(paired.bare[i]!)),
+      );
+      figureNotes.push(
+        `${scenario}: p50 ratio ${fmt(ratio(p50Of), 2)}, 90 % interval of that median ${interval ? `${fmt(interval.low, 2)}–${fmt(interval.high, 2)}` : 'unknown (too few rounds)'} over ${paired.peerbeam.length} rounds`,
+      );
       figureNotes.push(
         `${scenario}: p50 per run (ms), Peerbeam ${runs(paired.peerbeam)}; bare ${runs(paired.bare)}; runs whose p90 > 2× p50: Peerbeam ${paired.peerbeam.filter(builtUp).length}, bare ${paired.bare.filter(builtUp).length}`,
         `${scenario} Peerbeam (medians): ${streamLine(medianFigures(paired.peerbeam))}`,

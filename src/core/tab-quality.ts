@@ -112,6 +112,15 @@ export function videoEncoding(quality: TabQuality): {
 // 13 runs of 8 rounds on one machine, whatever this policy did (no step at all: 1.14, 1.14),
 // with contentHint '' (0.90, 0.84), without the sharer's local audio (0.93), and with the
 // same CPU per process as bare's; the bench cannot yet resolve a gap below about 15 % there.
+// Two bare runs with identical settings, 10 rounds, came out 0.86 and 1.06 of each other.
+// On the bare path alone (8–10 rounds each, against browser defaults) no sender setting moved
+// that figure beyond the noise: contentHint 'detail' with 'maintain-resolution' 1.10 and 1.02,
+// with 'balanced' 0.82 and 0.99, bitrate caps of 0.8 / 1.25 Mbit/s 1.05 / 1.09, video only 0.84.
+// Traced second by second, the viewer's jitter buffer climbs for 10–15 s after the first frame
+// under the hog on every path (to 300–450 ms), so a 3–7 s window samples a ramp. Measured later
+// (14 s in, 5 rounds) a share captured at 720 lines from the start was 0.75× bare; stepping a
+// running share down to the floor was not (428–539 against 284–593 ms): each resolution step
+// costs a key frame, and the viewer's jitter estimate remembers that frame for seconds.
 //
 // Chrome's own adaptation does not see the busy CPU: under a one-core busy loop the encoder
 // went from 17–22 to 23–28 ms per frame, yet qualityLimitationReason stayed 'none'. So the
