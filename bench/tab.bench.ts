@@ -195,6 +195,13 @@ function traceViewer(viewer: StatsReader): { stop(): Promise<string> } {
   };
 }
 
+/** A run whose viewer decoded almost nothing in the window: the share froze. */
+class StalledRun extends Error {
+  constructor(readonly frames: number) {
+    super(`only ${frames} frames decoded in ${MEASURE_MS / 1000} s`);
+  }
+}
+
 /**
  * Waits for decoded frames, lets the stream settle, then measures for MEASURE_MS, with the
  * sender's and the viewer's getStats at both ends of the window.
@@ -224,9 +231,7 @@ async function measure(viewer: Page, sender: StatsReader): Promise<Run> {
         console.log(`      no ${side} stats (connections: ${snapshot.states?.join(', ')})`);
       }
     }
-    if (stats.latencies.length < 10) {
-      throw new Error(`only ${stats.latencies.length} frames decoded`);
-    }
+    if (stats.latencies.length < 10) throw new StalledRun(stats.latencies.length);
     const codec = end[1].codec ?? end[0].codec;
     const traced = await trace?.stop();
     if (traced) console.log(`      trace: ${traced}`);
@@ -380,6 +385,8 @@ type Scenario = '720p' | '1080p' | '720p-loaded' | '1080p-loaded';
 interface Paired {
   bare: Run[];
   peerbeam: Run[];
+  /** Rounds left out because this path's run stalled (StalledRun). */
+  stalled: { bare: number; peerbeam: number };
 }
 
 function streamLine(f: StreamFigures | undefined): string {
@@ -457,15 +464,33 @@ async function main(): Promise<void> {
         return run;
       };
       const rounds = async (scenario: Scenario) => {
-        const paired: Paired = { bare: [], peerbeam: [] };
+        const paired: Paired = { bare: [], peerbeam: [], stalled: { bare: 0, peerbeam: 0 } };
+        const tag = scenario === quality ? '' : ' (loaded)';
+        const runPath = async (path: 'bare' | 'peerbeam'): Promise<Run | undefined> => {
+          const name = `${path === 'bare' ? 'bare' : 'Peerbeam'}${tag}`;
+          try {
+            return log(
+              name,
+              await (path === 'bare' ? bench.bare(quality) : bench.peerbeam(quality)),
+            );
+          } catch (error) {
+            // A frozen share is a result, not a broken bench: counted, and its round left out.
+            if (!(error instanceof StalledRun)) throw error;
+            paired.stalled[path]++;
+            console.log(`  ${quality} ${name.padEnd(8)} stalled: ${error.message}`);
+            return undefined;
+          }
+        };
         for (let round = 0; round < ROUNDS; round++) {
-          const tag = scenario === quality ? '' : ' (loaded)';
-          const bare = async () => paired.bare.push(log(`bare${tag}`, await bench.bare(quality)));
-          const ours = async () =>
-            paired.peerbeam.push(log(`Peerbeam${tag}`, await bench.peerbeam(quality)));
           // ABBA: bare, Peerbeam, Peerbeam, bare, …
-          if (round % 2 === 0) await bare().then(ours);
-          else await ours().then(bare);
+          const order =
+            round % 2 === 0 ? (['bare', 'peerbeam'] as const) : (['peerbeam', 'bare'] as const);
+          const got: Partial<Record<'bare' | 'peerbeam', Run>> = {};
+          for (const path of order) got[path] = await runPath(path);
+          if (got.bare && got.peerbeam) {
+            paired.bare.push(got.bare);
+            paired.peerbeam.push(got.peerbeam);
+          }
         }
         results[scenario] = paired;
       };
@@ -576,6 +601,7 @@ async function main(): Promise<void> {
         `${scenario}: p50 ratio ${fmt(ratio(p50Of), 2)}, 90 % interval of that median ${interval ? `${fmt(interval.low, 2)}–${fmt(interval.high, 2)}` : 'unknown (too few rounds)'} over ${paired.peerbeam.length} rounds`,
       );
       figureNotes.push(
+        `${scenario}: rounds left out for a stalled run (fewer than 10 frames decoded in the window): Peerbeam ${paired.stalled.peerbeam}, bare ${paired.stalled.bare}`,
         `${scenario}: p50 per run (ms), Peerbeam ${runs(paired.peerbeam)}; bare ${runs(paired.bare)}; runs whose p90 > 2× p50: Peerbeam ${paired.peerbeam.filter(builtUp).length}, bare ${paired.bare.filter(builtUp).length}`,
         `${scenario} Peerbeam (medians): ${streamLine(medianFigures(paired.peerbeam))}`,
         `${scenario} bare (medians): ${streamLine(medianFigures(paired.bare))}`,
