@@ -133,9 +133,9 @@ function summarise(runs: Run[]): Summary {
   };
 }
 
-/** The median over rounds of Peerbeam's figure over bare's in the same round. */
-function roundRatio(peerbeam: Run[], bare: Run[], of: (run: Run) => number): number {
-  return median(peerbeam.map((run, round) => of(run) / of(bare[round]!)));
+/** Peerbeam's figure over bare's in the same round, round by round. */
+function roundRatios(peerbeam: Run[], bare: Run[], of: (run: Run) => number): number[] {
+  return peerbeam.map((run, round) => of(run) / of(bare[round]!));
 }
 const p50Of = (run: Run) => percentile(run.latencies, 50);
 const p90Of = (run: Run) => percentile(run.latencies, 90);
@@ -145,13 +145,20 @@ const builtUp = (run: Run) => p90Of(run) > 2 * p50Of(run);
 /** TAB_BENCH_TRACE=1: each run also prints its sender's figures second by second. */
 const TRACE = process.env.TAB_BENCH_TRACE === '1';
 
-/** Samples `sender` every second until stopped; then one line of per-second figures. */
-function traceSender(sender: StatsReader): { stop(): Promise<string> } {
+/**
+ * Samples `reader` every second until stopped; then one line, each second described by
+ * `describe` from the snapshots at its two ends.
+ */
+function traceEachSecond(
+  reader: StatsReader,
+  describe: (from: StatsSnapshot, to: StatsSnapshot) => string,
+  separator: string,
+): { stop(): Promise<string> } {
   const snapshots: StatsSnapshot[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
-      snapshots.push(await sender.snapshot().catch(() => ({ at: Date.now() })));
+      snapshots.push(await reader.snapshot().catch(() => ({ at: Date.now() })));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   })();
@@ -161,38 +168,34 @@ function traceSender(sender: StatsReader): { stop(): Promise<string> } {
       await loop;
       return snapshots
         .slice(1)
-        .map((b, i) => {
-          const f = figures([snapshots[i]!, b], [{ at: 0 }, { at: 1 }]);
-          return `${b.out?.cap ?? '?'}:${fmt(f.encodedFps)}f×${fmt(f.encodeMs)}ms${f.notEncoded > 0 ? ` skip${fmt(f.notEncoded)}` : ''}${f.sendDelayMs >= 1 ? ` pace${fmt(f.sendDelayMs)}ms` : ''}${f.cpuLimited > 0 ? ` cpu${fmt(100 * f.cpuLimited)}%` : ''}${f.bandwidthLimited > 0 ? ` bw${fmt(100 * f.bandwidthLimited)}%` : ''}`;
-        })
-        .join(' | ');
+        .map((to, i) => describe(snapshots[i]!, to))
+        .join(separator);
     },
   };
 }
 
-/** TAB_BENCH_TRACE=1: the viewer's video jitter buffer (ms per frame) second by second. */
-function traceViewer(viewer: StatsReader): { stop(): Promise<string> } {
-  const snapshots: StatsSnapshot[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      snapshots.push(await viewer.snapshot().catch(() => ({ at: Date.now() })));
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  })();
-  return {
-    async stop() {
-      running = false;
-      await loop;
-      return snapshots
-        .slice(1)
-        .map((b, i) => {
-          const f = figures([{ at: 0 }, { at: 1 }], [snapshots[i]!, b]);
-          return `${fmt(f.jitterMs)}/${fmt(f.audioJitterMs)}`;
-        })
-        .join(' ');
+/** TAB_BENCH_TRACE=1: the sender's cap, encoder and pacer, second by second. */
+function traceSender(sender: StatsReader): { stop(): Promise<string> } {
+  return traceEachSecond(
+    sender,
+    (a, b) => {
+      const f = figures([a, b], [{ at: 0 }, { at: 1 }]);
+      return `${b.out?.cap ?? '?'}:${fmt(f.encodedFps)}f×${fmt(f.encodeMs)}ms${f.notEncoded > 0 ? ` skip${fmt(f.notEncoded)}` : ''}${f.sendDelayMs >= 1 ? ` pace${fmt(f.sendDelayMs)}ms` : ''}${f.cpuLimited > 0 ? ` cpu${fmt(100 * f.cpuLimited)}%` : ''}${f.bandwidthLimited > 0 ? ` bw${fmt(100 * f.bandwidthLimited)}%` : ''}`;
     },
-  };
+    ' | ',
+  );
+}
+
+/** TAB_BENCH_TRACE=1: the viewer's video/audio jitter buffer (ms per frame), second by second. */
+function traceViewer(viewer: StatsReader): { stop(): Promise<string> } {
+  return traceEachSecond(
+    viewer,
+    (a, b) => {
+      const f = figures([{ at: 0 }, { at: 1 }], [a, b]);
+      return `${fmt(f.jitterMs)}/${fmt(f.audioJitterMs)}`;
+    },
+    ' ',
+  );
 }
 
 /** A run whose viewer decoded almost nothing in the window: the share froze. */
@@ -583,7 +586,8 @@ async function main(): Promise<void> {
       const suffix = loaded ? `${quality}_loaded` : quality;
       const peerbeam = summarise(paired.peerbeam);
       const bare = summarise(paired.bare);
-      const ratio = (of: (run: Run) => number) => roundRatio(paired.peerbeam, paired.bare, of);
+      const ratios = (of: (run: Run) => number) => roundRatios(paired.peerbeam, paired.bare, of);
+      const ratio = (of: (run: Run) => number) => median(ratios(of));
       metrics[`latency_p50_${suffix}`] = metric(peerbeam.p50, 'ms', bare.p50, ratio(p50Of));
       metrics[`latency_p90_${suffix}`] = metric(peerbeam.p90, 'ms', bare.p90, ratio(p90Of));
       metrics[`fps_${suffix}`] = metric(
@@ -594,9 +598,7 @@ async function main(): Promise<void> {
       );
       metrics[`height_${suffix}`] = metric(peerbeam.height, 'px', bare.height);
       const runs = (list: Run[]) => list.map((run) => fmt(p50Of(run))).join(', ');
-      const interval = medianInterval(
-        paired.peerbeam.map((run, i) => p50Of(run) / p50Of(paired.bare[i]!)),
-      );
+      const interval = medianInterval(ratios(p50Of));
       figureNotes.push(
         `${scenario}: p50 ratio ${fmt(ratio(p50Of), 2)}, 90 % interval of that median ${interval ? `${fmt(interval.low, 2)}–${fmt(interval.high, 2)}` : 'unknown (too few rounds)'} over ${paired.peerbeam.length} rounds`,
       );
