@@ -67,10 +67,15 @@ export const CONFIG_VARS = {
     default: '65536',
     meaning: 'Largest WebSocket frame accepted; larger frames close the connection (4002).',
   },
-  FRAME_RATE: { default: '20', meaning: 'Frames per second a connection may send, sustained.' },
+  FRAME_RATE: {
+    default: '20',
+    meaning:
+      'Frames per second a connection may send, sustained. Clients pace themselves to 10 (src/core/frame-pacer.ts): keep it above that.',
+  },
   FRAME_BURST: {
     default: '60',
-    meaning: 'Frames a connection may send in a burst above FRAME_RATE before it is closed (4003).',
+    meaning:
+      'Frames a connection may send in a burst above FRAME_RATE before it is closed (4003). Clients send at most 30 at once: keep it above that.',
   },
   FRAME_RATE_PER_IP: {
     default: '200',

@@ -73,6 +73,14 @@ async function linkNotifications(browser: PeerbeamBrowser): Promise<string[]> {
 }
 
 /** The links this browser's IndexedDB holds (the offscreen document's store). */
+/** Connections the signaling service closed for sending frames too fast. */
+async function frameRateRejections(): Promise<number> {
+  const metrics = await (await fetch(`${signaling.httpUrl}/metrics`)).text();
+  const line = /rejections_total\{reason="frame_rate"\} (\d+)/.exec(metrics);
+  if (!line) throw new Error(`no frame_rate rejection count in:\n${metrics}`);
+  return Number(line[1]);
+}
+
 async function storedLinks(page: Page): Promise<{ state: string; direction: string }[]> {
   return page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -172,7 +180,7 @@ describe('a paired device acts only with consent', () => {
     await Promise.all([alicePopup.page.close(), bobPopup.page.close()]);
   });
 
-  it('a burst of 100 links from a paired device yields at most a handful of notifications and the rest are refused with a reason', async () => {
+  it('a burst of 100 links from a paired device yields at most a handful of notifications and the rest are refused with a reason, and neither device is cut off by the signaling service', async () => {
     const { alicePopup, bobPopup } = await idleAndOnline();
     await Promise.all([clearNotifications(bob), alicePopup.page.close(), bobPopup.page.close()]);
     // The context menu's own listener, 100 times at once (as in links.e2e.ts).
@@ -212,5 +220,9 @@ describe('a paired device acts only with consent', () => {
     await refusedRow.waitFor({ timeout: 10_000 });
     await expect(refusedRow.textContent()).resolves.toContain('too many links');
     await aliceView.close();
+
+    // Both sides paced their frames: no connection was closed for sending too fast (4003),
+    // which would have dropped every session on it.
+    await expect(frameRateRejections()).resolves.toBe(0);
   });
 });

@@ -63,7 +63,11 @@ async function shownCode(page: Page): Promise<string> {
 async function firefoxTransfer(page: FirefoxPage, state: string): Promise<void> {
   await page.waitFor(`#transfer[data-state="${state}"]`, 60_000).catch(async (cause: unknown) => {
     const says = await page.text('body').catch(() => '?');
-    throw new Error(`Firefox page: no ${state}; it says: ${says}\n${firefox.output()}`, { cause });
+    const detail = await page.attribute('#session-error', 'data-detail').catch(() => null);
+    throw new Error(
+      `Firefox page: no ${state}; it says: ${says} (detail: ${detail})\n${firefox.output()}`,
+      { cause },
+    );
   });
 }
 

@@ -124,7 +124,14 @@ export function Session({
       </p>
       {view.error && (
         <div class="error-box">
-          <p class="error" id="session-error" role="alert" data-code={view.error.code}>
+          {/* data-detail: the technical cause, for a bug report or a failing test. */}
+          <p
+            class="error"
+            id="session-error"
+            role="alert"
+            data-code={view.error.code}
+            data-detail={view.error.message}
+          >
             {sessionErrorText(view, view.error, host)}
           </p>
           {onRetry && (

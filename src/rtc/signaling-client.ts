@@ -1,9 +1,11 @@
 /**
  * A WebSocket connection to the signaling service, for any browser context (offscreen
  * document, viewer page, web receiver). Frames are decoded before anyone sees them; server
- * errors and close codes become PeerbeamErrors with stable codes.
+ * errors and close codes become PeerbeamErrors with stable codes. Outgoing frames are paced
+ * (core/frame-pacer.ts), so a burst (100 links at once) never gets the connection closed.
  */
 import { PeerbeamError, type ErrorCode } from '../core/errors.js';
+import { FramePacer } from '../core/frame-pacer.js';
 import {
   CloseCode,
   PROTOCOL_VERSION,
@@ -42,11 +44,16 @@ export class SignalingConnection {
   private readonly queue: ServerFrame[] = [];
   private waiter: { resolve: () => void } | undefined;
   private closedWith: PeerbeamError | undefined;
+  private readonly outgoing: FramePacer<string>;
 
   private constructor(private readonly socket: WebSocket) {
+    this.outgoing = new FramePacer((text) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    });
     socket.addEventListener('message', (event) => this.receive(event.data));
     socket.addEventListener('close', (event) => {
       this.closedWith ??= closeToError(event.code, event.reason);
+      this.outgoing.clear();
       this.wake();
     });
   }
@@ -89,7 +96,7 @@ export class SignalingConnection {
     if (this.socket.readyState !== WebSocket.OPEN) {
       throw this.closedWith ?? new PeerbeamError('SIGNALING_CLOSED', 'signaling is not open');
     }
-    this.socket.send(encodeFrame(frame));
+    this.outgoing.push(encodeFrame(frame));
   }
 
   /**
@@ -128,6 +135,8 @@ export class SignalingConnection {
 
   close(): void {
     this.closedWith ??= new PeerbeamError('CANCELLED', 'signaling closed by us');
+    // What waits behind the pace still goes first (a `release` tells the peer why we left).
+    this.outgoing.flush();
     if (
       this.socket.readyState === WebSocket.OPEN ||
       this.socket.readyState === WebSocket.CONNECTING
