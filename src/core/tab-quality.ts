@@ -121,6 +121,14 @@ export function videoEncoding(quality: TabQuality): {
 // (14 s in, 5 rounds) a share captured at 720 lines from the start was 0.75× bare; stepping a
 // running share down to the floor was not (428–539 against 284–593 ms): each resolution step
 // costs a key frame, and the viewer's jitter estimate remembers that frame for seconds.
+// On a slower machine (1080p idle already CPU-bound: 18–20 fps at 46 ms per frame on both
+// paths) 24 rounds resolved a gap at 1080p: 1.25× bare (90 % interval 1.07–1.46), with the
+// encoder's figures alike (18.5 vs 19.1 fps, 46 ms/f) and the viewer's video jitter buffer
+// 219 against 139 ms: the time goes on the viewer's side of Peerbeam's path. Not contentHint
+// ('' instead of 'detail': 1.29, 1.10–1.50, 16 rounds) and not the sharer's local playback
+// of the tab's sound (none: 1.23, 0.88–1.66, 12 rounds; jitter buffer 177 against 123 ms).
+// Same run: 720p 1.03 (0.88–1.11), 720p under the hog 0.80 (0.67–0.99), 1080p under the hog
+// 1.10 (0.93–1.23, 23 rounds).
 //
 // Chrome's own adaptation does not see the busy CPU: under a one-core busy loop the encoder
 // went from 17–22 to 23–28 ms per frame, yet qualityLimitationReason stayed 'none'. So the
