@@ -128,7 +128,12 @@ export function videoEncoding(quality: TabQuality): {
 // ('' instead of 'detail': 1.29, 1.10–1.50, 16 rounds) and not the sharer's local playback
 // of the tab's sound (none: 1.23, 0.88–1.66, 12 rounds; jitter buffer 177 against 123 ms).
 // Same run: 720p 1.03 (0.88–1.11), 720p under the hog 0.80 (0.67–0.99), 1080p under the hog
-// 1.10 (0.93–1.23, 23 rounds).
+// 1.10 (0.93–1.23, 23 rounds). The lead: the pressure sampler's RTCRtpSender.getStats() each
+// second (tab-share.ts PRESSURE_SAMPLE_MS), which gathers the whole connection's stats on
+// WebRTC's threads. Read every 3 s: jitter buffer 145 against 136 ms, 1.09× (0.86–1.27) over
+// 24 rounds; never: 168 against 149 ms, 1.11× over 12. Not adopted yet: DOWN_AFTER/UP_AFTER
+// count samples, so a 3 s sample makes every step 3× slower (the narrow-path e2e then missed
+// its 60 s climb back); they must count seconds first.
 //
 // Chrome's own adaptation does not see the busy CPU: under a one-core busy loop the encoder
 // went from 17–22 to 23–28 ms per frame, yet qualityLimitationReason stayed 'none'. So the
