@@ -3,7 +3,8 @@
  * honest client, however much it has to say, is never closed for sending too fast.
  */
 import { describe, expect, it } from 'vitest';
-import { CLIENT_FRAME_PACE, FramePacer, type PacerTimers } from '../src/core/frame-pacer.js';
+import { CLIENT_FRAME_PACE, FramePacer } from '../src/core/frame-pacer.js';
+import { manualTimers } from '../test/fakes/manual-timers.js';
 import { loadConfig } from './config.js';
 import { TokenBucket } from './rate-limit.js';
 
@@ -12,20 +13,8 @@ describe("the clients' pace fits the server's frame limit", () => {
     'a burst of %i frames from a client never trips the default FRAME_BURST',
     (frames) => {
       const { frameBurst, frameRate } = loadConfig({});
-      let now = 1_000_000;
-      let timer: (() => void) | undefined;
-      const timers: PacerTimers = {
-        now: () => now,
-        setTimeout: (run, ms) => {
-          timer = () => {
-            now += ms;
-            run();
-          };
-          return timer;
-        },
-        clearTimeout: () => (timer = undefined),
-      };
-      const server = new TokenBucket(frameBurst, frameRate, () => now);
+      const { timers, fireNext, at } = manualTimers(1_000_000);
+      const server = new TokenBucket(frameBurst, frameRate, at);
       let refused = 0;
       let delivered = 0;
       const pacer = new FramePacer<number>(
@@ -37,11 +26,7 @@ describe("the clients' pace fits the server's frame limit", () => {
         timers,
       );
       for (let i = 0; i < frames; i++) pacer.push(i);
-      for (let steps = 0; timer && steps < frames * 2; steps++) {
-        const run = timer;
-        timer = undefined;
-        run();
-      }
+      for (let steps = 0; steps < frames * 2 && fireNext(); steps++);
       expect(delivered).toBe(frames);
       expect(refused).toBe(0);
     },

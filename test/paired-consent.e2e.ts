@@ -18,6 +18,7 @@ import { waitUntil } from './harness/ports.js';
 import { Popup } from './harness/popup.js';
 import { startSignaling, type RunningSignaling } from './harness/signaling.js';
 import { rightClickSendLinks } from './harness/context-menu.js';
+import { metricSample } from './signaling/test-support.js';
 
 const MiB = 1024 * 1024;
 let work: string;
@@ -72,15 +73,15 @@ async function linkNotifications(browser: PeerbeamBrowser): Promise<string[]> {
   return ids.filter((id) => id.startsWith('link'));
 }
 
-/** The links this browser's IndexedDB holds (the offscreen document's store). */
 /** Connections the signaling service closed for sending frames too fast. */
 async function frameRateRejections(): Promise<number> {
   const metrics = await (await fetch(`${signaling.httpUrl}/metrics`)).text();
-  const line = /rejections_total\{reason="frame_rate"\} (\d+)/.exec(metrics);
-  if (!line) throw new Error(`no frame_rate rejection count in:\n${metrics}`);
-  return Number(line[1]);
+  const count = metricSample(metrics, 'peerbeam_signaling_rejections_total{reason="frame_rate"}');
+  if (count === undefined) throw new Error(`no frame_rate rejection count in:\n${metrics}`);
+  return count;
 }
 
+/** The links this browser's IndexedDB holds (the offscreen document's store). */
 async function storedLinks(page: Page): Promise<{ state: string; direction: string }[]> {
   return page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceRateLimiter, takeToken } from './device-rate-limit.js';
+import { DeviceRateLimiter, msUntilToken, takeToken } from './device-rate-limit.js';
 
 const policy = { burst: 3, refillMs: 1_000 };
 
@@ -55,5 +55,18 @@ describe('a paired device is limited in how often it may ask', () => {
     expect(limiter.allow('alice', 0)).toBe(true);
     limiter.forget('mallory');
     expect(limiter.allow('mallory', 0)).toBe(true);
+  });
+});
+
+describe('how long until the next token', () => {
+  const policy = { burst: 2, refillMs: 100 };
+
+  it('is 0 while a token is left, and one refill once the bucket is empty', () => {
+    let { bucket } = takeToken(undefined, policy, 0);
+    expect(msUntilToken(bucket, policy)).toBe(0);
+    ({ bucket } = takeToken(bucket, policy, 0));
+    expect(msUntilToken(bucket, policy)).toBe(100);
+    ({ bucket } = takeToken(bucket, policy, 40));
+    expect(msUntilToken(bucket, policy)).toBe(60);
   });
 });

@@ -30,6 +30,11 @@ export function takeToken(
   return { allowed: true, bucket: { tokens: tokens - 1, at } };
 }
 
+/** How long until `bucket` holds a whole token again (0 if it does now). */
+export function msUntilToken(bucket: Bucket, policy: RatePolicy): number {
+  return Math.max(0, Math.ceil((1 - bucket.tokens) * policy.refillMs));
+}
+
 /** One bucket per paired device; as many entries as there are paired devices. */
 export class DeviceRateLimiter {
   private readonly buckets = new Map<string, Bucket>();

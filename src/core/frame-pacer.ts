@@ -4,7 +4,7 @@
  * token bucket well inside the server's defaults: frames within it go at once, the rest
  * wait their turn, in order. Pure apart from the injected clock and timer.
  */
-import { takeToken, type Bucket, type RatePolicy } from './device-rate-limit.js';
+import { msUntilToken, takeToken, type Bucket, type RatePolicy } from './device-rate-limit.js';
 
 /**
  * Half the server's default limits (FRAME_BURST 60, FRAME_RATE 20/s in signaling/config.ts):
@@ -63,8 +63,7 @@ export class FramePacer<T> {
       const { allowed, bucket } = takeToken(this.bucket, this.policy, this.timers.now());
       this.bucket = bucket;
       if (!allowed) {
-        const ms = Math.ceil((1 - bucket.tokens) * this.policy.refillMs);
-        this.timer = this.timers.setTimeout(() => this.drain(), ms);
+        this.timer = this.timers.setTimeout(() => this.drain(), msUntilToken(bucket, this.policy));
         return;
       }
       this.deliver(this.waiting.shift()!);
