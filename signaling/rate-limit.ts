@@ -1,41 +1,35 @@
 /**
- * Token buckets: `capacity` tokens at most, refilled continuously at `refillPerSecond`. Pure
- * apart from the injected clock, so tests drive time by hand.
+ * Token buckets (src/core/token-bucket.ts, shared with the clients): `capacity` tokens at
+ * most, refilled continuously at `refillPerSecond`. Pure apart from the injected clock, so
+ * tests drive time by hand.
  */
+import { refilled, takeToken, type Bucket, type RatePolicy } from '../src/core/token-bucket.js';
+
 export type Clock = () => number;
 
 export class TokenBucket {
-  private tokens: number;
-  private last: number;
+  private readonly policy: RatePolicy;
+  private bucket: Bucket;
 
   constructor(
     readonly capacity: number,
     readonly refillPerSecond: number,
     private readonly now: Clock,
   ) {
-    this.tokens = capacity;
-    this.last = now();
+    this.policy = { burst: capacity, refillMs: 1000 / refillPerSecond };
+    this.bucket = refilled(undefined, this.policy, now());
   }
 
   /** Takes one token if there is one. */
   take(): boolean {
-    this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    const { allowed, bucket } = takeToken(this.bucket, this.policy, this.now());
+    this.bucket = bucket;
+    return allowed;
   }
 
   isFull(): boolean {
-    this.refill();
-    return this.tokens >= this.capacity;
-  }
-
-  private refill(): void {
-    const now = this.now();
-    // A clock that steps backwards must not drain the bucket.
-    const elapsedMs = Math.max(0, now - this.last);
-    this.tokens = Math.min(this.capacity, this.tokens + (elapsedMs * this.refillPerSecond) / 1000);
-    this.last = now;
+    this.bucket = refilled(this.bucket, this.policy, this.now());
+    return this.bucket.tokens >= this.capacity;
   }
 }
 

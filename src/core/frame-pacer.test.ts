@@ -21,7 +21,12 @@ function manualTimers() {
     timer.run();
     return true;
   };
-  return { timers, fireNext, at: () => now };
+  /** The clock is set (a wall clock corrected), timers keep their delays. */
+  const setClock = (to: number) => {
+    if (pending) pending = { at: to + (pending.at - now), run: pending.run };
+    now = to;
+  };
+  return { timers, fireNext, setClock, at: () => now };
 }
 
 const POLICY = { burst: 3, refillMs: 100 };
@@ -63,6 +68,20 @@ describe('frames to the signaling service are paced', () => {
     expect(sent).toEqual([1, 2, 3]);
     for (let i = 0; i < 10 && fireNext(); i++);
     expect(sent).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a clock that steps back mid-burst does not hold the waiting frames back', () => {
+    const { timers, fireNext, setClock, at } = manualTimers();
+    setClock(3_600_000);
+    const sent: number[] = [];
+    const pacer = new FramePacer<number>((n) => sent.push(n), POLICY, timers);
+    for (let n = 1; n <= 6; n++) pacer.push(n);
+    expect(sent).toEqual([1, 2, 3]);
+    setClock(0); // corrected back an hour
+    for (let i = 0; i < 10 && fireNext(); i++);
+    expect(sent).toEqual([1, 2, 3, 4, 5, 6]);
+    // The refill under way when the clock stepped is lost, then the pace goes on.
+    expect(at()).toBe(400);
   });
 
   it('closing flushes what waits (a last release still goes); clear forgets it', () => {

@@ -4,7 +4,7 @@
  * token bucket well inside the server's defaults: frames within it go at once, the rest
  * wait their turn, in order. Pure apart from the injected clock and timer.
  */
-import { msUntilToken, takeToken, type Bucket, type RatePolicy } from './device-rate-limit.js';
+import { msUntilToken, takeToken, type Bucket, type RatePolicy } from './token-bucket.js';
 
 /**
  * Half the server's default limits (FRAME_BURST 60, FRAME_RATE 20/s in signaling/config.ts):
