@@ -15,7 +15,11 @@ import { FileReceiver } from './file-receiver.js';
 const TRANSFER = 'transfer-1';
 
 /** A receiver on one end of a fake channel; the test plays the sender on the other end. */
-function receiving(room?: () => Promise<number | undefined>) {
+function receiving(
+  room?: () => Promise<number | undefined>,
+  /** How long the host takes to save the file at `path` (default: at once). */
+  saving: (path: string) => Promise<void> = async () => undefined,
+) {
   const scratch = new FakeScratch();
   const saved: { file: File; path: string; release: () => Promise<void> }[] = [];
   let ended!: (error: PeerbeamError | undefined) => void;
@@ -23,6 +27,7 @@ function receiving(room?: () => Promise<number | undefined>) {
   const receiver = new FileReceiver(
     TRANSFER,
     async (file, path, release) => {
+      await saving(path);
       saved.push({ file, path, release });
     },
     () => undefined,
@@ -79,6 +84,35 @@ describe('the file receiver keeps only what arrived whole, in order and verified
     expect(new Uint8Array(await setup.saved[0]!.file.arrayBuffer())).toEqual(data);
     await setup.saved[0]!.release();
     expect(setup.scratch.removed).toEqual([`${TRANSFER}/0`]);
+  });
+
+  it('is complete only once every file is saved: a slow save of an earlier file holds it back', async () => {
+    let saveTheFirst!: () => void;
+    const firstSaving = new Promise<void>((resolve) => (saveTheFirst = resolve));
+    const setup = receiving(undefined, (path) =>
+      path === 'video.mp4' ? firstSaving : Promise.resolve(),
+    );
+    const [first, second] = [bytes(1000), bytes(10, 7)];
+    await setup.offerAndAccept([
+      { path: 'video.mp4', size: first.length },
+      { path: 'notes.txt', size: second.length },
+    ]);
+    setup.sender.send(encodeChunk(0, 0, first));
+    setup.control({ t: 'file-end', index: 0, blake3: await blake3(first) });
+    setup.sender.send(encodeChunk(1, 0, second));
+    setup.control({ t: 'file-end', index: 1, blake3: await blake3(second) });
+    await settle();
+    await settle();
+    // The last file is saved; the first is still being written where the person wanted it.
+    expect(setup.saved.map(({ path }) => path)).toEqual(['notes.txt']);
+    expect(setup.receiver.progress?.snapshot().state).not.toBe('complete');
+    expect(setup.channel.controls).not.toContainEqual({ t: 'done' });
+
+    saveTheFirst();
+    expect(await setup.end).toBeUndefined();
+    expect(setup.receiver.progress?.snapshot().state).toBe('complete');
+    expect(setup.channel.controls.at(-1)).toEqual({ t: 'done' });
+    expect(setup.saved.map(({ path }) => path)).toEqual(['notes.txt', 'video.mp4']);
   });
 
   it('refuses a control message it cannot decode (corrupt): TAMPERED, nothing saved', async () => {

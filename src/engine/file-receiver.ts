@@ -333,7 +333,9 @@ export class FileReceiver {
       progress.fileState(index, 'failed');
       this.failed.add(index);
     }
-    if (this.finished.size === this.manifest.length) {
+    // Every file settled, not merely checked: an earlier, larger file may still be saving
+    // (into a picked folder, say), and "complete" tells the person it is all there.
+    if (this.saved.size + this.failed.size === this.manifest.length) {
       this.send({ t: 'done' });
       if (progress.snapshot().failedFiles > 0) {
         this.finish('failed', new PeerbeamError('INTEGRITY', 'a file did not match its checksum'));
