@@ -246,6 +246,35 @@ describe('under pressure a text tab drops frame rate first, then resolution, to 
     });
   });
 
+  it('counts seconds, not samples: read every 3 s, it steps down and climbs back at the same pace', () => {
+    const every3s = (sample: SenderSample): SenderSample => ({
+      ...sample,
+      seconds: 3,
+      captured: sample.captured * 3,
+      encoded: sample.encoded * 3,
+    });
+    const pressure = new TabPressure('1080p');
+    feed(pressure, every3s(second(30, 5)), 2);
+    // One 3 s sample of a queueing pacer is three strained seconds: past the two needed.
+    expect(pressure.next(every3s(second(30, 10, { sendDelayMs: 120 })))).toMatchObject({
+      limit: { maxFramerate: 15, scaleResolutionDownBy: 1 },
+      changed: true,
+    });
+    // Six calm seconds in two samples: past the five needed to climb one step.
+    expect(pressure.next(every3s(second(15, 10))).changed).toBe(false);
+    expect(pressure.next(every3s(second(15, 10)))).toMatchObject({
+      limit: { maxFramerate: 30, scaleResolutionDownBy: 1 },
+      changed: true,
+    });
+  });
+
+  it('a sampling timer a little early still counts whole seconds', () => {
+    const pressure = settled('1080p');
+    const early = { ...second(30, 10, { sendDelayMs: 120 }), seconds: 0.98 };
+    feed(pressure, early, 2);
+    expect(pressure.limit.maxFramerate).toBe(15);
+  });
+
   it('does not climb back into the strain it left', () => {
     const pressure = settled('1080p');
     feed(pressure, second(4, 240, { captured: 30 }), 2);

@@ -128,12 +128,15 @@ export function videoEncoding(quality: TabQuality): {
 // ('' instead of 'detail': 1.29, 1.10–1.50, 16 rounds) and not the sharer's local playback
 // of the tab's sound (none: 1.23, 0.88–1.66, 12 rounds; jitter buffer 177 against 123 ms).
 // Same run: 720p 1.03 (0.88–1.11), 720p under the hog 0.80 (0.67–0.99), 1080p under the hog
-// 1.10 (0.93–1.23, 23 rounds). The lead: the pressure sampler's RTCRtpSender.getStats() each
-// second (tab-share.ts PRESSURE_SAMPLE_MS), which gathers the whole connection's stats on
-// WebRTC's threads. Read every 3 s: jitter buffer 145 against 136 ms, 1.09× (0.86–1.27) over
-// 24 rounds; never: 168 against 149 ms, 1.11× over 12. Not adopted yet: DOWN_AFTER/UP_AFTER
-// count samples, so a 3 s sample makes every step 3× slower (the narrow-path e2e then missed
-// its 60 s climb back); they must count seconds first.
+// 1.10 (0.93–1.23, 23 rounds). The gap was the pressure sampler's own RTCRtpSender.getStats(),
+// which gathers the whole connection's stats on WebRTC's threads: read each second, the
+// viewer's jitter buffer held 54–80 ms more than bare's; never read, 19 ms more (1.11× over 12
+// rounds); read every 3 s, 9 ms more, 1.09× (0.86–1.27) over 24 rounds. So tab-share.ts reads
+// it every 3 s (PRESSURE_SAMPLE_MS), and the steps below count seconds, not samples, so that
+// the pace of a step does not depend on that period. With both, on a faster machine (1080p at
+// 30 fps, 17 ms a frame), 24 rounds: 1080p 1.05× bare (0.89–1.11) at 29.0 fps against 29.8;
+// 720p 1.13 (0.97–1.25). Still open: under the hog 720p 1.13 (0.96–1.24) and 1080p 1.13
+// (0.94–1.21), the viewer's video and audio jitter buffers 24 and 38 ms above bare's at 1080p.
 //
 // Chrome's own adaptation does not see the busy CPU: under a one-core busy loop the encoder
 // went from 17–22 to 23–28 ms per frame, yet qualityLimitationReason stayed 'none'. So the
@@ -225,7 +228,7 @@ const PACED_MS = 40;
  * step below 15 fps, 1.28× with it below 8; 1.14× (twice) with no step taken at all.
  */
 const FLUID_FPS = MIN_FRAME_RATE;
-/** Weight of the newest second in the encoder's frame rate (one second alone is noisy). */
+/** Weight of one newest second in the encoder's frame rate (one second alone is noisy). */
 const RATE_SMOOTHING = 0.5;
 /**
  * Seconds after the start (or a new preset) that are not judged: the bandwidth estimate ramps
@@ -234,11 +237,20 @@ const RATE_SMOOTHING = 0.5;
  * 20 fps by its first two seconds, and stayed there).
  */
 const SETTLE_SECONDS = 4;
-/** Consecutive strained samples before stepping down, calm ones before stepping up. */
-const DOWN_AFTER = 2;
-const UP_AFTER = 5;
+/**
+ * Seconds strained in a row before stepping down, calm ones before stepping up: seconds, not
+ * samples, so that how often the sender is read (tab-share.ts) does not change the pace.
+ */
+const DOWN_AFTER_SECONDS = 2;
+const UP_AFTER_SECONDS = 5;
+/** A sampling timer fires a little late or early: two readings 1 s apart may span 0.98 s. */
+const TIMER_SLACK_SECONDS = 0.25;
 
-/** How one second reads: the pressure, if any, and whether a step up would fit. */
+function lasted(seconds: number, needed: number): boolean {
+  return seconds >= needed - TIMER_SLACK_SECONDS;
+}
+
+/** How one sample reads: the pressure, if any, and whether a step up would fit. */
 export interface Reading {
   /** Packets queue in the pacer, the encoder says bandwidth, or drops frames for want of bits. */
   narrow: boolean;
@@ -283,15 +295,16 @@ export function readSample(sample: SenderSample, current: TabLimit, above?: TabL
 
 /**
  * Per video sender: periodic samples in, the encoder's limit and what the sharer is told out.
- * Steps down after DOWN_AFTER strained samples, up after UP_AFTER calm ones; each step starts
- * the count anew, so the encoder settles at its new limit before the next is judged.
+ * Steps down after DOWN_AFTER_SECONDS strained, up after UP_AFTER_SECONDS calm; each step
+ * starts the count anew, so the encoder settles at its new limit before the next is judged.
  */
 export class TabPressure {
   private scales: number[];
   private cap = 0;
   private scale = 0;
-  private strained = 0;
-  private calm = 0;
+  /** Seconds in a row strained, calm (room above), and encoding fewer frames than captured. */
+  private strainedFor = 0;
+  private calmFor = 0;
   private belowCaptureFor = 0;
   private settling = SETTLE_SECONDS;
   /** The encoder's own frame rate, smoothed; undefined until read at this limit. */
@@ -330,7 +343,7 @@ export class TabPressure {
   reset(quality: TabQuality): void {
     this.scales = scaleSteps(quality);
     this.cap = this.scale = 0;
-    this.strained = this.calm = this.belowCaptureFor = 0;
+    this.strainedFor = this.calmFor = this.belowCaptureFor = 0;
     this.settling = SETTLE_SECONDS;
     this.ownFps = this.toldFps = undefined;
   }
@@ -347,27 +360,28 @@ export class TabPressure {
     const before = this.lowered;
     const up = this.stepUp();
     const reading = readSample(sample, this.limit, up && this.limitAt(up));
+    // A longer sample weighs as much as that many one-second samples would.
+    const weight = 1 - (1 - RATE_SMOOTHING) ** sample.seconds;
     this.ownFps =
-      this.ownFps === undefined
-        ? reading.fps
-        : RATE_SMOOTHING * reading.fps + (1 - RATE_SMOOTHING) * this.ownFps;
-    this.belowCaptureFor = reading.belowCapture ? this.belowCaptureFor + 1 : 0;
-    // Below on the last second and on the smoothed rate: one slow second is no trend.
+      this.ownFps === undefined ? reading.fps : weight * reading.fps + (1 - weight) * this.ownFps;
+    const { seconds } = sample;
+    this.belowCaptureFor = reading.belowCapture ? this.belowCaptureFor + seconds : 0;
+    // Below on the last sample and on the smoothed rate: one slow second is no trend.
     const cpuBound = reading.cpuBusy && Math.max(reading.fps, this.ownFps) < FLUID_FPS;
-    this.strained = reading.narrow || cpuBound ? this.strained + 1 : 0;
-    this.calm = reading.roomAbove ? this.calm + 1 : 0;
+    this.strainedFor = reading.narrow || cpuBound ? this.strainedFor + seconds : 0;
+    this.calmFor = reading.roomAbove ? this.calmFor + seconds : 0;
 
     let changed = false;
-    if (this.strained >= DOWN_AFTER) {
+    if (lasted(this.strainedFor, DOWN_AFTER_SECONDS)) {
       changed = reading.narrow ? this.narrowStep() : this.scaleStep();
-    } else if (this.calm >= UP_AFTER && up) {
+    } else if (lasted(this.calmFor, UP_AFTER_SECONDS) && up) {
       ({ cap: this.cap, scale: this.scale } = up);
       changed = true;
     }
     if (changed) {
-      this.strained = this.calm = this.belowCaptureFor = 0;
+      this.strainedFor = this.calmFor = this.belowCaptureFor = 0;
       this.ownFps = this.toldFps = undefined;
-    } else if (this.belowCaptureFor >= DOWN_AFTER) {
+    } else if (lasted(this.belowCaptureFor, DOWN_AFTER_SECONDS)) {
       this.toldFps = Math.max(5, Math.round(this.ownFps / 5) * 5);
     } else if (!reading.belowCapture) {
       this.toldFps = undefined;
