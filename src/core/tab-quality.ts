@@ -137,6 +137,10 @@ export function videoEncoding(quality: TabQuality): {
 // 30 fps, 17 ms a frame), 24 rounds: 1080p 1.05× bare (0.89–1.11) at 29.0 fps against 29.8;
 // 720p 1.13 (0.97–1.25). Still open: under the hog 720p 1.13 (0.96–1.24) and 1080p 1.13
 // (0.94–1.21), the viewer's video and audio jitter buffers 24 and 38 ms above bare's at 1080p.
+// Tried there: the sharer's local playback of the tab's sound (tab-share.ts, an AudioContext)
+// with latencyHint 'playback' (fewer audio wake-ups on a busy CPU): 1080p under the hog 0.83
+// (0.72–1.27), the audio jitter-buffer gap 4 ms, but 720p under the hog 1.19 (0.99–1.40), 16
+// rounds; not adopted, as it delays the sharer's own sound against the picture for no clear gain.
 //
 // Chrome's own adaptation does not see the busy CPU: under a one-core busy loop the encoder
 // went from 17–22 to 23–28 ms per frame, yet qualityLimitationReason stayed 'none'. So the
